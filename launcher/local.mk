@@ -1,0 +1,1 @@
+# launcher: rules added by its owner

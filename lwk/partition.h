@@ -1,0 +1,103 @@
+/* Partitions: the one entry point for creating, using and tearing down an
+ * LWK partition on this node, whatever the backend.
+ *
+ * Every change to the node is recorded in the registry (statedir, default
+ * /run/lwk) before it is made, so that lwk_reap() can undo the work of a
+ * creator that crashed or was killed at any point. Concurrent callers are
+ * serialised by a lock in statedir. Partitions compose: node-wide masks (IRQ
+ * affinity, default_smp_affinity, unbound workqueues, the Linux cpuset) are
+ * always "the node's original value minus the union of live partitions", and
+ * the original values come back exactly when the last partition goes.
+ */
+#ifndef LWK_PARTITION_H
+#define LWK_PARTITION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "place.h"
+#include "spec.h"
+
+#define LWK_ID_MAX 64
+
+enum lwk_part_state { LWK_PART_CREATING, LWK_PART_LIVE, LWK_PART_DESTROYING };
+
+struct lwk_partition {
+	char id[LWK_ID_MAX];		/* [A-Za-z0-9._-]+ */
+	char owner[LWK_ID_MAX];		/* e.g. "job:1234"; "" if none */
+	pid_t creator;			/* pid that created it */
+	enum lwk_backend_kind backend;	/* never AUTO once created */
+	enum lwk_part_state state;
+	hwloc_bitmap_t cpus;
+	hwloc_bitmap_t mems;
+	unsigned nmem;
+	struct lwk_node_mem mem[LWK_MAX_NUMA];
+	enum lwk_pages pages;
+	char spec[LWK_SPEC_MAX];	/* canonical spec it was made from, or "" */
+	time_t created;
+	char cgroup[256];		/* native: its cpuset directory */
+};
+
+void lwk_partition_init(struct lwk_partition *p);
+void lwk_partition_fini(struct lwk_partition *p);
+
+struct lwk_create_req {
+	const char *statedir;		/* NULL: LWK_STATEDIR */
+	const char *id;			/* NULL: generated */
+	const char *owner;		/* NULL: none */
+	enum lwk_backend_kind backend;	/* AUTO: best available */
+	const struct lwk_placement *pl;	/* cpus, mems, memory per node, pages */
+	const char *spec;		/* canonical spec text, for the record */
+};
+
+/* Creates the partition. On failure everything done so far is undone and
+ * the node is as before. out may be NULL. */
+int lwk_partition_create(const struct lwk_create_req *req, struct lwk_partition *out,
+			 struct lwk_err *err);
+
+/* Moves pid (a whole process) into the partition. */
+int lwk_partition_attach(const char *statedir, const char *id, pid_t pid,
+			 struct lwk_err *err);
+
+/* Tears the partition down; tasks still inside are moved to the Linux cores. */
+int lwk_partition_destroy(const char *statedir, const char *id, struct lwk_err *err);
+
+int lwk_partition_get(const char *statedir, const char *id, struct lwk_partition *out,
+		      struct lwk_err *err);
+
+/* All recorded partitions; free with lwk_partition_list_free. */
+int lwk_partition_list(const char *statedir, struct lwk_partition **out, size_t *n,
+		       struct lwk_err *err);
+void lwk_partition_list_free(struct lwk_partition *arr, size_t n);
+
+/* Undoes partitions: those of owner (if not NULL), those whose creator is
+ * gone while still CREATING/DESTROYING, and with stale also every partition
+ * whose owner job is not running (owner_alive says; NULL: creator pid alive).
+ * Then restores node-wide state. *count gets the number reaped. */
+int lwk_reap(const char *statedir, const char *owner, bool stale,
+	     bool (*owner_alive)(const char *owner), unsigned *count,
+	     struct lwk_err *err);
+
+/* What this node can do. */
+struct lwk_node_status {
+	int cgroup_version;		/* 1, 2, or 0 if no cpuset controller */
+	char cpuset_root[256];
+	hwloc_bitmap_t nohz_full;	/* empty if none */
+	hwloc_bitmap_t isolated;	/* isolcpus */
+	unsigned nhugesizes;
+	uint64_t hugesizes[4];		/* bytes */
+	bool kmod;			/* /sys/kernel/lwk present */
+	bool irq_steering;		/* /proc/irq writable */
+	bool wq_steering;		/* workqueue cpumask writable */
+	bool mckernel, mos;		/* their devices/sysfs present */
+	char mckernel_why[128], mos_why[128];
+};
+
+int lwk_node_status(struct lwk_node_status *st, struct lwk_err *err);
+void lwk_node_status_fini(struct lwk_node_status *st);
+
+const char *lwk_part_state_name(enum lwk_part_state s);
+
+#endif

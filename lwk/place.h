@@ -1,0 +1,62 @@
+/* Placement: which of a job's cores and how much of which NUMA memory become
+ * the LWK partition on a node (lwk_place), and which of the partition's cores
+ * one local rank gets (lwk_share). Pure computations over a topology. */
+#ifndef LWK_PLACE_H
+#define LWK_PLACE_H
+
+#include <stdint.h>
+
+#include "policy.h"
+#include "spec.h"
+#include "topo.h"
+
+#define LWK_MAX_NUMA 64
+
+struct lwk_node_mem {
+	unsigned node;		/* OS NUMA index */
+	uint64_t bytes;		/* multiple of the page size */
+};
+
+struct lwk_placement {
+	hwloc_bitmap_t cpus;		/* OS PUs of the LWK cores (whole cores) */
+	hwloc_bitmap_t linux_cpus;	/* the allocation's PUs left to Linux */
+	hwloc_bitmap_t mems;		/* NUMA nodes of the LWK cores */
+	unsigned ncores;
+	unsigned nmem;
+	struct lwk_node_mem mem[LWK_MAX_NUMA];	/* reservation per node; empty without mem: */
+	enum lwk_pages pages;
+};
+
+void lwk_placement_init(struct lwk_placement *pl);
+void lwk_placement_fini(struct lwk_placement *pl);
+
+/* Chooses LWK cores from alloc (OS PUs of the job's cores on this node):
+ * balanced over the allocation's NUMA nodes (restricted to numa: if given),
+ * only cores whose PUs are all in policy lwk_cpus, keeping max(util,
+ * min_linux_cores) cores on Linux, preferring high-numbered cores for the LWK
+ * so CPU 0 stays on Linux. mem: is split over the chosen NUMA nodes in
+ * proportion to their LWK cores. alloc_mem is the job's memory on the node in
+ * bytes (0: unknown, then mem:N% is of the NUMA nodes' memory). */
+int lwk_place(const struct lwk_topo *tp, const struct lwk_policy *pol,
+	      const struct lwk_spec *spec, hwloc_const_bitmap_t alloc,
+	      uint64_t alloc_mem, struct lwk_placement *out, struct lwk_err *err);
+
+struct lwk_share {
+	hwloc_bitmap_t cpus;	/* the rank's PUs (one per core unless smt) */
+	hwloc_bitmap_t mems;	/* NUMA nodes of those PUs */
+	unsigned ncores;
+};
+
+void lwk_share_init(struct lwk_share *sh);
+void lwk_share_fini(struct lwk_share *sh);
+
+/* Splits the partition's cores among nranks local ranks: ranks are spread
+ * over NUMA nodes in proportion to their cores, each rank gets a contiguous
+ * block inside one NUMA node when it fits, remainders go to the lowest
+ * ranks. More ranks than cores is an error. smt: give all PUs of each core,
+ * else the first PU of each core. */
+int lwk_share(const struct lwk_topo *tp, hwloc_const_bitmap_t part_cpus,
+	      unsigned rank, unsigned nranks, int smt, struct lwk_share *out,
+	      struct lwk_err *err);
+
+#endif

@@ -1,0 +1,1 @@
+# spank: rules added by its owner

@@ -1,1 +1,10 @@
-# tests/unit: rules added by its owner
+# Unit tests (Check). Each module group lists its tests in its own fragment:
+#   check_PROGRAMS += tests/unit/test_x ; TESTS += tests/unit/test_x
+#   tests_unit_test_x_SOURCES = tests/unit/test_x.c
+#   tests_unit_test_x_CFLAGS = $(UNIT_CFLAGS) ; tests_unit_test_x_LDADD = $(UNIT_LIBS)
+UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(HWLOC_CFLAGS)
+UNIT_LIBS = lwk/liblwk.la $(CHECK_LIBS) $(HWLOC_LIBS) $(NUMA_LIBS)
+
+include $(srcdir)/tests/unit/spec.mk
+include $(srcdir)/tests/unit/place.mk
+include $(srcdir)/tests/unit/native.mk

@@ -1,0 +1,1 @@
+# lwk/place.mk: sources of this module group (lwk_liblwk_la_SOURCES += ...)

@@ -1,0 +1,1 @@
+# lwk/spec.mk: sources of this module group (lwk_liblwk_la_SOURCES += ...)

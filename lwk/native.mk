@@ -1,1 +1,4 @@
-# lwk/native.mk: sources of this module group (lwk_liblwk_la_SOURCES += ...)
+# lwk/native.mk: backend interface, partition registry, native backend.
+lwk_liblwk_la_SOURCES += \
+	lwk/backend.c lwk/backend.h \
+	lwk/native.c

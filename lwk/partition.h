@@ -24,6 +24,14 @@
 
 enum lwk_part_state { LWK_PART_CREATING, LWK_PART_LIVE, LWK_PART_DESTROYING };
 
+/* One change a backend made to the node, recorded before it was made (see
+ * backend.h). */
+#define LWK_STEPS_MAX 32
+struct lwk_step {
+	char name[32];
+	char arg[224];
+};
+
 struct lwk_partition {
 	char id[LWK_ID_MAX];		/* [A-Za-z0-9._-]+ */
 	char owner[LWK_ID_MAX];		/* e.g. "job:1234"; "" if none */
@@ -38,6 +46,9 @@ struct lwk_partition {
 	char spec[LWK_SPEC_MAX];	/* canonical spec it was made from, or "" */
 	time_t created;
 	char cgroup[256];		/* native: its cpuset directory */
+	char note[256];			/* remarks from creation, e.g. why not exclusive */
+	unsigned nsteps;
+	struct lwk_step step[LWK_STEPS_MAX];	/* changes recorded, oldest first */
 };
 
 void lwk_partition_init(struct lwk_partition *p);

@@ -1,0 +1,456 @@
+/* slurmstepd (remote context): provisions the job's partition on this node
+ * and places every task.
+ *
+ *   init_post_opt (root)   which spec this step has; re-validate it; create
+ *                          the job's partition from the job's cores on the
+ *                          node, or reuse the one an earlier step made.
+ *                          Steps without --lwk note the CPUs of every live
+ *                          partition on the node instead.
+ *   task_post_fork (root)  attach the task's pid to the partition.
+ *   task_init (user, in the task, before exec)
+ *                          LWK step: check the attach, bind the task to its
+ *                          rank's share of cores and NUMA memory, export
+ *                          LWK_*. Other steps: drop the LWK CPUs from the
+ *                          task's affinity. Any error remembered earlier is
+ *                          printed here as "lwk: ..." on the task's stderr
+ *                          and fails the task: on 22.05 an error returned
+ *                          from init_post_opt or user_init ends in the slurmd
+ *                          log only and can leave srun exiting 0.
+ * The partition belongs to the job ("job:<jobid>") and lives until the job
+ * ends on the node: job_script.c tears it down from the job epilog.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "launcher/env.h"
+#include "lwk_spank.h"
+#include "partition.h"
+#include "place.h"
+#include "topo.h"
+
+/* Slurm's special step ids (slurm.h): batch script, extern, interactive */
+#define SPECIAL_STEP_MIN 0xfffffff0u
+
+static struct {
+	int lwk;			/* this step runs in the LWK */
+	int failed;			/* err holds what to tell the user */
+	struct lwk_err err;
+	uint32_t job, step;
+	char spec_text[LWK_SPEC_MAX + 1];	/* canonical, after policy */
+	int topo_ok;
+	struct lwk_topo topo;
+	int part_ok;
+	int part_init;			/* part needs lwk_partition_fini */
+	struct lwk_partition part;
+	hwloc_bitmap_t exclude;		/* non-LWK steps: CPUs of live partitions */
+	hwloc_bitmap_t alloc;		/* the job's PUs on this node */
+} st;
+
+static void fail(const char *what)
+{
+	st.failed = 1;
+	slurm_error("lwk: job %u step %u: %s: %s", st.job, st.step, what, st.err.msg);
+}
+
+/* The component's index in a hetjob (0 otherwise), from the job env:
+ * SLURM_JOB_ID_PACK_GROUP_<i> (22.05) or SLURM_JOB_ID_HET_GROUP_<i>. */
+static int het_index(spank_t sp)
+{
+	char name[64], val[32];
+	int i, f;
+
+	for (f = 0; f < 2; f++) {
+		for (i = 0; i < 128; i++) {
+			if (f == 0)
+				snprintf(name, sizeof(name), "SLURM_JOB_ID_PACK_GROUP_%d", i);
+			else
+				snprintf(name, sizeof(name), "SLURM_JOB_ID_HET_GROUP_%d", i);
+			if (spank_getenv(sp, name, val, sizeof(val)) != ESPANK_SUCCESS)
+				break;
+			if (strtoul(val, NULL, 10) == st.job)
+				return i;
+		}
+	}
+	return 0;
+}
+
+/* This step's spec text into buf ("" for none). */
+static void step_spec(spank_t sp, char *buf, size_t len)
+{
+	char comps[8192];
+	const char *p;
+	int idx, i;
+
+	buf[0] = '\0';
+	if (spank_getenv(sp, LWK_ENV_COMPONENTS, comps, sizeof(comps)) == ESPANK_SUCCESS) {
+		idx = het_index(sp);
+		p = comps;
+		for (i = 0; i < idx && p; i++) {
+			p = strchr(p, ';');
+			if (p)
+				p++;
+		}
+		if (p) {
+			size_t n = strcspn(p, ";");
+
+			if (n < len) {
+				memcpy(buf, p, n);
+				buf[n] = '\0';
+			}
+		}
+	} else if (lwk_plugin.opt_set) {
+		snprintf(buf, len, "%s", lwk_plugin.opt);
+	}
+	if (strcmp(buf, "none") == 0)
+		buf[0] = '\0';
+}
+
+/* Union of the CPUs of every partition on the node (for non-LWK steps). */
+static int live_partition_cpus(hwloc_bitmap_t out)
+{
+	struct lwk_partition *arr = NULL;
+	size_t n = 0, i;
+
+	hwloc_bitmap_zero(out);
+	if (lwk_partition_list(lwk_plugin.pol.statedir, &arr, &n, &st.err))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (arr[i].cpus)
+			hwloc_bitmap_or(out, out, arr[i].cpus);
+	lwk_partition_list_free(arr, n);
+	return 0;
+}
+
+static int load_topo(void)
+{
+	if (st.topo_ok)
+		return 0;
+	if (lwk_topo_load(&st.topo, &st.err))
+		return -1;
+	st.topo_ok = 1;
+	return 0;
+}
+
+/* The job's PUs on this node from Slurm's abstract core list. */
+static int job_cpus(spank_t sp)
+{
+	char *cores = NULL;
+
+	if (spank_get_item(sp, S_JOB_ALLOC_CORES, &cores) != ESPANK_SUCCESS || !cores || !*cores)
+		return lwk_err_set(&st.err, EINVAL,
+				   "Slurm did not say which cores the job has on this node");
+	st.alloc = hwloc_bitmap_alloc();
+	if (!st.alloc)
+		return lwk_err_set(&st.err, ENOMEM, "out of memory");
+	if (lwk_topo_slurm_cores(&st.topo, cores, st.alloc, &st.err))
+		return lwk_err_prefix(&st.err, "job cores '%s'", cores);
+	return 0;
+}
+
+/* Creates the job's partition or takes the existing one. */
+static int provision(spank_t sp, const struct lwk_spec *spec)
+{
+	char id[LWK_ID_MAX], owner[LWK_ID_MAX];
+	uint64_t mem_mb = 0;
+	struct lwk_placement pl;
+	struct lwk_create_req req;
+	int rc;
+
+	snprintf(id, sizeof(id), "job.%" PRIu32, st.job);
+	snprintf(owner, sizeof(owner), "job:%" PRIu32, st.job);
+	lwk_partition_init(&st.part);
+	st.part_init = 1;
+	if (lwk_partition_get(lwk_plugin.pol.statedir, id, &st.part, &st.err) == 0 &&
+	    st.part.state == LWK_PART_LIVE) {
+		slurm_info("lwk: job %u step %u: reusing partition %s", st.job, st.step, id);
+		st.part_ok = 1;
+		return 0;
+	}
+	lwk_partition_fini(&st.part);
+	lwk_partition_init(&st.part);
+	lwk_err_clear(&st.err);
+
+	if (spank_get_item(sp, S_JOB_ALLOC_MEM, &mem_mb) != ESPANK_SUCCESS)
+		mem_mb = 0;
+	lwk_placement_init(&pl);
+	if (lwk_place(&st.topo, &lwk_plugin.pol, spec, st.alloc, mem_mb << 20, &pl, &st.err)) {
+		lwk_placement_fini(&pl);
+		return -1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.statedir = lwk_plugin.pol.statedir;
+	req.id = id;
+	req.owner = owner;
+	req.backend = spec->backend;
+	req.pl = &pl;
+	req.spec = st.spec_text;
+	rc = lwk_partition_create(&req, &st.part, &st.err);
+	lwk_placement_fini(&pl);
+	if (rc && st.err.code == EEXIST) {
+		/* a concurrent step of the same job made it first */
+		lwk_partition_fini(&st.part);
+		lwk_partition_init(&st.part);
+		lwk_err_clear(&st.err);
+		rc = lwk_partition_get(lwk_plugin.pol.statedir, id, &st.part, &st.err);
+	}
+	if (rc)
+		return -1;
+	st.part_ok = 1;
+	return 0;
+}
+
+int lwk_stepd_post_opt(spank_t sp)
+{
+	char text[LWK_SPEC_MAX + 1];
+	uint32_t ntasks = 0;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	struct lwk_spec spec;
+	struct lwk_share sh;
+
+	memset(&st, 0, sizeof(st));
+	lwk_err_clear(&st.err);
+	spank_get_item(sp, S_JOB_ID, &st.job);
+	spank_get_item(sp, S_JOB_STEPID, &st.step);
+	spank_get_item(sp, S_JOB_UID, &uid);
+	spank_get_item(sp, S_JOB_GID, &gid);
+	step_spec(sp, text, sizeof(text));
+	if (st.step >= SPECIAL_STEP_MIN)
+		text[0] = '\0';	/* the batch script and extern steps stay on Linux */
+
+	if (!text[0]) {
+		/* no LWK: keep the step's tasks off every LWK core of the node */
+		st.exclude = hwloc_bitmap_alloc();
+		if (!st.exclude || live_partition_cpus(st.exclude)) {
+			slurm_error("lwk: job %u step %u: cannot read the partition registry: %s",
+				    st.job, st.step, st.err.msg);
+			lwk_err_clear(&st.err);
+			return 0;
+		}
+		if (!hwloc_bitmap_iszero(st.exclude) && load_topo()) {
+			fail("topology");
+			return 0;
+		}
+		return 0;
+	}
+
+	st.lwk = 1;
+	if (lwk_check_spec(&lwk_plugin.pol, text, uid, gid, &spec, &st.err)) {
+		fail("spec");
+		return 0;
+	}
+	lwk_spec_format(&spec, st.spec_text, sizeof(st.spec_text));
+	if (load_topo() || job_cpus(sp) || provision(sp, &spec)) {
+		lwk_err_prefix(&st.err, "cannot provision the LWK partition on this node");
+		lwk_spec_fini(&spec);
+		fail("provision");
+		return 0;
+	}
+	lwk_spec_fini(&spec);
+	/* more ranks than LWK cores is the user's error: say it before forking */
+	if (spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &ntasks) == ESPANK_SUCCESS && ntasks) {
+		lwk_share_init(&sh);
+		if (lwk_share(&st.topo, st.part.cpus, 0, ntasks, 0, &sh, &st.err)) {
+			lwk_share_fini(&sh);
+			lwk_err_prefix(&st.err, "%u tasks on this node", ntasks);
+			fail("share");
+			return 0;
+		}
+		lwk_share_fini(&sh);
+	}
+	{
+		char *c = NULL;
+
+		hwloc_bitmap_list_asprintf(&c, st.part.cpus);
+		slurm_info("lwk: job %u step %u: partition %s (%s) on cpus %s",
+			   st.job, st.step, st.part.id, lwk_backend_name(st.part.backend),
+			   c ? c : "?");
+		free(c);
+	}
+	return 0;
+}
+
+int lwk_stepd_user_init(spank_t sp)
+{
+	/* the list is for slurmstepd only; a nested srun recomputes its own */
+	spank_unsetenv(sp, LWK_ENV_COMPONENTS);
+	return 0;
+}
+
+int lwk_stepd_task_post_fork(spank_t sp)
+{
+	pid_t pid = 0;
+	struct lwk_err err;
+
+	if (!st.lwk || st.failed || !st.part_ok)
+		return 0;
+	lwk_err_clear(&err);
+	if (spank_get_item(sp, S_TASK_PID, &pid) != ESPANK_SUCCESS || pid <= 0) {
+		slurm_error("lwk: job %u step %u: no task pid", st.job, st.step);
+		return 0;	/* the task finds out itself in task_init */
+	}
+	if (lwk_partition_attach(lwk_plugin.pol.statedir, st.part.id, pid, &err))
+		slurm_error("lwk: job %u step %u: attach pid %d to %s: %s",
+			    st.job, st.step, (int)pid, st.part.id, err.msg);
+	return 0;
+}
+
+/* Is this process in the partition's cgroup? (true if it has none) */
+static int in_partition(void)
+{
+	char path[sizeof(st.part.cgroup) + 32], line[32];
+	FILE *f;
+	long me = (long)getpid();
+	int found = 0;
+
+	if (!st.part.cgroup[0])
+		return 1;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", st.part.cgroup);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(path, sizeof(path), "%s/tasks", st.part.cgroup);
+		f = fopen(path, "r");
+	}
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strtol(line, NULL, 10) == me;
+	fclose(f);
+	return found;
+}
+
+static int setenv_bitmap(spank_t sp, const char *name, hwloc_const_bitmap_t b)
+{
+	char *s = NULL;
+	int rc;
+
+	if (hwloc_bitmap_list_asprintf(&s, b) < 0 || !s)
+		return -1;
+	rc = spank_setenv(sp, name, s, 1) == ESPANK_SUCCESS ? 0 : -1;
+	free(s);
+	return rc;
+}
+
+static int setenv_uint(spank_t sp, const char *name, unsigned v)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%u", v);
+	return spank_setenv(sp, name, s, 1) == ESPANK_SUCCESS ? 0 : -1;
+}
+
+static int place_lwk_task(spank_t sp)
+{
+	uint32_t rank = 0, nranks = 0;
+	struct lwk_share sh;
+	int rc = -1;
+
+	if (!in_partition())
+		return lwk_err_set(&st.err, EPERM,
+				   "task was not moved into LWK partition %s (see the slurmd log on this node)",
+				   st.part.id);
+	spank_get_item(sp, S_TASK_ID, &rank);
+	spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &nranks);
+	lwk_share_init(&sh);
+	if (lwk_share(&st.topo, st.part.cpus, rank, nranks ? nranks : 1, 0, &sh, &st.err))
+		goto out;
+	if (hwloc_set_cpubind(st.topo.t, sh.cpus, HWLOC_CPUBIND_PROCESS)) {
+		lwk_err_set(&st.err, errno, "cannot bind local task %u to its LWK cores: %s",
+			    rank, strerror(errno));
+		goto out;
+	}
+	if (!hwloc_bitmap_iszero(sh.mems) &&
+	    hwloc_set_membind(st.topo.t, sh.mems, HWLOC_MEMBIND_BIND,
+			      HWLOC_MEMBIND_PROCESS | HWLOC_MEMBIND_BYNODESET) &&
+	    errno != ENOSYS) {
+		lwk_err_set(&st.err, errno, "cannot bind local task %u's memory to its NUMA nodes: %s",
+			    rank, strerror(errno));
+		goto out;
+	}
+	if (spank_setenv(sp, LWK_ENV_PARTITION, st.part.id, 1) != ESPANK_SUCCESS ||
+	    setenv_bitmap(sp, LWK_ENV_CPUS, st.part.cpus) ||
+	    setenv_bitmap(sp, LWK_ENV_MEMS, st.part.mems) ||
+	    spank_setenv(sp, LWK_ENV_BACKEND, lwk_backend_name(st.part.backend), 1) != ESPANK_SUCCESS ||
+	    spank_setenv(sp, LWK_ENV_SPEC, st.spec_text, 1) != ESPANK_SUCCESS ||
+	    spank_setenv(sp, LWK_ENV_STATEDIR, lwk_plugin.pol.statedir, 1) != ESPANK_SUCCESS ||
+	    setenv_uint(sp, LWK_ENV_LOCAL_RANK, rank) ||
+	    setenv_uint(sp, LWK_ENV_LOCAL_SIZE, nranks) ||
+	    setenv_bitmap(sp, LWK_ENV_RANK_CPUS, sh.cpus) ||
+	    setenv_bitmap(sp, LWK_ENV_RANK_MEMS, sh.mems)) {
+		lwk_err_set(&st.err, ENOMEM, "cannot set the LWK_* variables of the task");
+		goto out;
+	}
+	rc = 0;
+out:
+	lwk_share_fini(&sh);
+	return rc;
+}
+
+/* A task of a step without --lwk: its affinity minus the LWK CPUs. */
+static int place_linux_task(void)
+{
+	hwloc_bitmap_t cur = hwloc_bitmap_alloc();
+	int rc = -1;
+
+	if (!cur)
+		return lwk_err_set(&st.err, ENOMEM, "out of memory");
+	if (hwloc_get_cpubind(st.topo.t, cur, HWLOC_CPUBIND_PROCESS))
+		hwloc_bitmap_copy(cur, hwloc_topology_get_complete_cpuset(st.topo.t));
+	hwloc_bitmap_andnot(cur, cur, st.exclude);
+	if (hwloc_bitmap_iszero(cur)) {
+		/* Slurm bound it to LWK cores only (e.g. the job's own): use the
+		 * node's Linux cores */
+		hwloc_bitmap_copy(cur, hwloc_topology_get_allowed_cpuset(st.topo.t));
+		hwloc_bitmap_andnot(cur, cur, st.exclude);
+	}
+	if (hwloc_bitmap_iszero(cur)) {
+		lwk_err_set(&st.err, EBUSY, "every CPU of this node is in an LWK partition; no Linux core is left for this step");
+		goto out;
+	}
+	if (hwloc_set_cpubind(st.topo.t, cur, HWLOC_CPUBIND_PROCESS)) {
+		lwk_err_set(&st.err, errno, "cannot keep the task off the LWK cores: %s",
+			    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	hwloc_bitmap_free(cur);
+	return rc;
+}
+
+int lwk_stepd_task_init(spank_t sp)
+{
+	int rc = 0;
+
+	if (!st.failed) {
+		if (st.lwk)
+			rc = place_lwk_task(sp);
+		else if (st.exclude && !hwloc_bitmap_iszero(st.exclude) && st.topo_ok)
+			rc = place_linux_task();
+		if (rc)
+			st.failed = 1;
+	}
+	if (st.failed) {
+		lwk_user_error(&st.err);
+		return -1;
+	}
+	return 0;
+}
+
+int lwk_stepd_exit(spank_t sp)
+{
+	if (st.part_init)
+		lwk_partition_fini(&st.part);
+	if (st.topo_ok)
+		lwk_topo_fini(&st.topo);
+	if (st.exclude)
+		hwloc_bitmap_free(st.exclude);
+	if (st.alloc)
+		hwloc_bitmap_free(st.alloc);
+	memset(&st, 0, sizeof(st));
+	return 0;
+}

@@ -76,7 +76,7 @@ START_TEST(test_good_file)
 		"# site policy\n"
 		"\n"
 		"backends = native, mckernel   # no mOS here\n"
-		"lwk_cpus=1-7,9\n"
+		"lwk_cpus=1-7 ,\t9\n"
 		"\tmin_linux_cores   =   2\r\n"
 		"max_core_share = 75%\n"
 		"max_mem_share = 50\n"

@@ -5,3 +5,8 @@ bench_lwknoise_SOURCES = bench/lwknoise.c bench/stats.c bench/stats.h
 bench_lwknoise_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) -pthread
 bench_lwknoise_LDADD = $(HWLOC_LIBS) -lm -lpthread
 EXTRA_DIST += bench/isolation/run
+# lwkshare-bench: cost of lwk_share / lwk_place on a 256-core, 8-NUMA machine (issue 4)
+noinst_PROGRAMS += bench/lwkshare-bench
+bench_lwkshare_bench_SOURCES = bench/lwkshare_bench.c bench/stats.c bench/stats.h
+bench_lwkshare_bench_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+bench_lwkshare_bench_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) -lm

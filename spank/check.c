@@ -31,13 +31,10 @@ int lwk_layer_specs(const char *base, const char *over, char *out, size_t len,
 
 	lwk_spec_init(&b);
 	lwk_spec_init(&o);
-	if (!over || !*over) {
-		over = base;
+	/* over NULL: not given; "" was given and is an error like any typo */
+	if (!over) {
+		over = base && *base ? base : "none";
 		base = NULL;
-	}
-	if (!over || !*over) {
-		snprintf(out, len, "none");
-		return 0;
 	}
 	if (lwk_spec_parse(&o, over, err))
 		goto out;
@@ -51,11 +48,11 @@ int lwk_layer_specs(const char *base, const char *over, char *out, size_t len,
 			goto out;
 		}
 		if ((size_t)lwk_spec_format(&b, out, len) >= len) {
-			lwk_err_set(err, E2BIG, "--lwk: the combined spec is too long");
+			lwk_err_set(err, E2BIG, "the combined --lwk spec is too long");
 			goto out;
 		}
 	} else if ((size_t)lwk_spec_format(&o, out, len) >= len) {
-		lwk_err_set(err, E2BIG, "--lwk: the spec is too long");
+		lwk_err_set(err, E2BIG, "the --lwk spec is too long");
 		goto out;
 	}
 	rc = 0;

@@ -53,7 +53,8 @@ int lwk_args_parse(struct lwk_plugin *pl, int ac, char **av, struct lwk_err *err
  * defaults. out is initialised in any case; free with lwk_spec_fini. */
 int lwk_check_spec(const struct lwk_policy *pol, const char *text, uid_t uid, gid_t gid,
 		   struct lwk_spec *out, struct lwk_err *err);
-/* merge(base, over) in text form; both may be NULL or "". Result in out. */
+/* merge(base, over) in canonical text form. over NULL: not given (base, or
+ * "none" without one); over "" is parsed, so it is an error. */
 int lwk_layer_specs(const char *base, const char *over, char *out, size_t len,
 		    struct lwk_err *err);
 

@@ -3,9 +3,12 @@
  * once per job and node after every step has ended, including steps whose
  * slurmstepd was killed, which slurm_spank_exit of "the last step" cannot
  * promise (a node cannot know which step is the last). */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lwk_spank.h"
 #include "partition.h"
@@ -19,6 +22,26 @@ static uint32_t job_id(spank_t sp)
 		return job;
 	e = getenv("SLURM_JOB_ID");
 	return e ? (uint32_t)strtoul(e, NULL, 10) : 0;
+}
+
+/* Does the registry hold a partition of this job, or one left half-made
+ * or half-destroyed? Most jobs have none: their epilog then leaves the
+ * registry alone, so node-wide trouble that is not theirs cannot fail (and
+ * drain) it. An unreadable registry counts as work, so reap reports it. */
+static bool has_work(const char *owner)
+{
+	struct lwk_partition *arr = NULL;
+	size_t n = 0, i;
+	struct lwk_err err;
+	bool work = false;
+
+	lwk_err_clear(&err);
+	if (lwk_partition_list(lwk_plugin.pol.statedir, &arr, &n, &err))
+		return err.code != ENOENT;
+	for (i = 0; i < n && !work; i++)
+		work = strcmp(arr[i].owner, owner) == 0 || arr[i].state != LWK_PART_LIVE;
+	lwk_partition_list_free(arr, n);
+	return work;
 }
 
 int lwk_job_prolog(spank_t sp)
@@ -37,6 +60,8 @@ int lwk_job_epilog(spank_t sp)
 		return 0;
 	lwk_err_clear(&err);
 	snprintf(owner, sizeof(owner), "job:%" PRIu32, job);
+	if (!has_work(owner))
+		return 0;
 	if (lwk_reap(lwk_plugin.pol.statedir, owner, false, NULL, &count, &err)) {
 		/* failing the epilog drains the node with this reason: the node
 		 * is not in the state the next job expects */

@@ -37,9 +37,10 @@
 struct lwk_plugin {
 	struct lwk_policy pol;
 	char conf[4096];		/* lwk.conf used, "" if none */
-	char opt[LWK_SPEC_MAX + 1];	/* last --lwk value seen by the callback */
+	char *opt;			/* last --lwk value seen by the callback */
 	int opt_set;			/* callback ran */
 	int opt_seq;			/* times the callback ran */
+	int ready;			/* args parsed (init ran) */
 };
 
 extern struct lwk_plugin lwk_plugin;
@@ -48,6 +49,8 @@ extern struct spank_option lwk_options[];
 /* args.c: plugstack arguments (key=value; unknown keys are errors) and
  * lwk.conf into lwk_plugin.pol. */
 int lwk_args_parse(struct lwk_plugin *pl, int ac, char **av, struct lwk_err *err);
+/* Parses them once; for contexts where Slurm skips slurm_spank_init. */
+int lwk_args_ready(int ac, char **av);
 
 /* check.c: parses text, checks the user and the site policy, fills in site
  * defaults. out is initialised in any case; free with lwk_spec_fini. */

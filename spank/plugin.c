@@ -1,6 +1,7 @@
 /* spank_lwk: registers --lwk and dispatches each SPANK callback to the file
  * of its context. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lwk_spank.h"
@@ -14,7 +15,12 @@ struct lwk_plugin lwk_plugin;
  * environment from sbatch/salloc, then the command line). */
 static int opt_lwk(int val, const char *optarg, int remote)
 {
-	snprintf(lwk_plugin.opt, sizeof(lwk_plugin.opt), "%s", optarg ? optarg : "");
+	char *v = strdup(optarg ? optarg : "");
+
+	if (!v)
+		return -1;
+	free(lwk_plugin.opt);
+	lwk_plugin.opt = v;
 	lwk_plugin.opt_set = 1;
 	lwk_plugin.opt_seq++;
 	return 0;
@@ -36,20 +42,32 @@ void lwk_user_error(const struct lwk_err *err)
 	fflush(stderr);
 }
 
-int slurm_spank_init(spank_t sp, int ac, char **av)
+int lwk_args_ready(int ac, char **av)
 {
 	spank_context_t ctx = spank_context();
 	struct lwk_err err;
 
-	memset(&lwk_plugin, 0, sizeof(lwk_plugin));
+	if (lwk_plugin.ready)
+		return 0;
 	lwk_err_clear(&err);
 	if (lwk_args_parse(&lwk_plugin, ac, av, &err)) {
 		lwk_err_prefix(&err, "plugstack.conf");
 		if (ctx == S_CTX_LOCAL || ctx == S_CTX_ALLOCATOR)
 			lwk_user_error(&err);
 		slurm_error("lwk: %s", err.msg);
+		lwk_policy_fini(&lwk_plugin.pol);
 		return -1;
 	}
+	lwk_plugin.ready = 1;
+	return 0;
+}
+
+int slurm_spank_init(spank_t sp, int ac, char **av)
+{
+	spank_context_t ctx = spank_context();
+
+	if (lwk_args_ready(ac, av))
+		return -1;
 	if (ctx != S_CTX_SLURMD && ctx != S_CTX_ERROR &&
 	    spank_option_register(sp, &lwk_options[0]) != ESPANK_SUCCESS) {
 		slurm_error("lwk: could not register --lwk");
@@ -94,14 +112,15 @@ int slurm_spank_task_init(spank_t sp, int ac, char **av)
 	return spank_context() == S_CTX_REMOTE ? lwk_stepd_task_init(sp) : 0;
 }
 
+/* Slurm runs the job prolog and epilog without slurm_spank_init. */
 int slurm_spank_job_prolog(spank_t sp, int ac, char **av)
 {
-	return lwk_job_prolog(sp);
+	return lwk_args_ready(ac, av) ? -1 : lwk_job_prolog(sp);
 }
 
 int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
 {
-	return lwk_job_epilog(sp);
+	return lwk_args_ready(ac, av) ? -1 : lwk_job_epilog(sp);
 }
 
 int slurm_spank_exit(spank_t sp, int ac, char **av)
@@ -118,6 +137,9 @@ int slurm_spank_exit(spank_t sp, int ac, char **av)
 	default:
 		break;
 	}
-	lwk_policy_fini(&lwk_plugin.pol);
+	if (lwk_plugin.ready)
+		lwk_policy_fini(&lwk_plugin.pol);
+	free(lwk_plugin.opt);
+	memset(&lwk_plugin, 0, sizeof(lwk_plugin));
 	return rc;
 }

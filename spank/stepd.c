@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "launcher/env.h"
@@ -48,6 +49,9 @@ static struct {
 	struct lwk_partition part;
 	hwloc_bitmap_t exclude;		/* non-LWK steps: CPUs of live partitions */
 	hwloc_bitmap_t alloc;		/* the job's PUs on this node */
+	char home[PATH_MAX];		/* slurmstepd's own cpuset while it hops */
+	unsigned forked;		/* task_post_fork calls so far */
+	uint32_t ntasks;		/* local tasks of the step */
 } st;
 
 static void fail(const char *what)
@@ -78,8 +82,8 @@ static int het_index(spank_t sp)
 	return 0;
 }
 
-/* This step's spec text into buf ("" for none). */
-static void step_spec(spank_t sp, char *buf, size_t len)
+/* This step's spec text into buf ("" for none); -1 if it does not fit. */
+static int step_spec(spank_t sp, char *buf, size_t len)
 {
 	char comps[8192];
 	const char *p;
@@ -97,16 +101,18 @@ static void step_spec(spank_t sp, char *buf, size_t len)
 		if (p) {
 			size_t n = strcspn(p, ";");
 
-			if (n < len) {
-				memcpy(buf, p, n);
-				buf[n] = '\0';
-			}
+			if (n >= len)
+				return -1;
+			memcpy(buf, p, n);
+			buf[n] = '\0';
 		}
-	} else if (lwk_plugin.opt_set) {
-		snprintf(buf, len, "%s", lwk_plugin.opt);
+	} else if (lwk_plugin.opt_set && lwk_plugin.opt) {
+		if ((size_t)snprintf(buf, len, "%s", lwk_plugin.opt) >= len)
+			return -1;
 	}
 	if (strcmp(buf, "none") == 0)
 		buf[0] = '\0';
+	return 0;
 }
 
 /* Union of the CPUs of every partition on the node (for non-LWK steps). */
@@ -149,6 +155,143 @@ static int job_cpus(spank_t sp)
 	if (lwk_topo_slurm_cores(&st.topo, cores, st.alloc, &st.err))
 		return lwk_err_prefix(&st.err, "job cores '%s'", cores);
 	return 0;
+}
+
+/* --- The fork hop.
+ * Once a partition exists, the native backend keeps every task of the root
+ * cpuset (slurmd, slurmstepd) in a Linux cpuset without the LWK CPUs. Slurm
+ * then forks the tasks there and binds each to its step's cores *before*
+ * task_post_fork, which fails (EINVAL) whenever that binding lies on LWK
+ * CPUs. So while it forks, slurmstepd waits in a cpuset with every CPU of
+ * the step (the partition if it has them all, else the cpuset root);
+ * task_post_fork then moves each task where it belongs (the partition, or
+ * slurmstepd's own cpuset) and slurmstepd goes home after the last one. Not
+ * needed when slurmstepd's cpuset already has all the step's CPUs
+ * (task/cgroup's step cpusets).
+ * Known race: a step of the same job (or of an emulated node on the same
+ * machine) that is between this check and its fork while a partition is
+ * being made can still be moved into the Linux cpuset and fail to launch if
+ * Slurm bound it to the new LWK cores only. */
+
+/* The cpuset directory of process pid ("self"), and its hierarchy root. */
+static int cpuset_of(const char *pid, char *dir, size_t len, char *root, size_t rlen)
+{
+	char path[64], line[PATH_MAX], v2[PATH_MAX] = "";
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':');
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!c)
+			continue;
+		if (strncmp(c, ":cpuset:", 8) == 0) {
+			snprintf(root, rlen, "/sys/fs/cgroup/cpuset");
+			snprintf(dir, len, "/sys/fs/cgroup/cpuset%s", c + 8);
+			found = 1;
+		} else if (strncmp(line, "0::", 3) == 0) {
+			snprintf(v2, sizeof(v2), "%s", line + 3);
+		}
+	}
+	fclose(f);
+	if (!found && v2[0] && access("/sys/fs/cgroup/cpuset.cpus.effective", F_OK) == 0) {
+		snprintf(root, rlen, "/sys/fs/cgroup");
+		snprintf(dir, len, "/sys/fs/cgroup%s", v2);
+		found = 1;
+	}
+	if (found) {
+		size_t n = strlen(dir);
+
+		while (n > 1 && dir[n - 1] == '/')
+			dir[--n] = '\0';
+	}
+	return found ? 0 : -1;
+}
+
+static int cg_move(const char *dir, pid_t pid)
+{
+	char path[PATH_MAX + 16], buf[32];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
+	rc = fputs(buf, f) < 0 ? -1 : 0;
+	if (fclose(f))
+		rc = -1;
+	return rc;
+}
+
+/* The PUs Slurm may bind this step's tasks to: the step's cores here. */
+static hwloc_bitmap_t step_cpus(spank_t sp)
+{
+	char *cores = NULL;
+	hwloc_bitmap_t b = hwloc_bitmap_alloc();
+
+	if (!b)
+		return NULL;
+	if (spank_get_item(sp, S_STEP_ALLOC_CORES, &cores) != ESPANK_SUCCESS || !cores ||
+	    !*cores || lwk_topo_slurm_cores(&st.topo, cores, b, NULL))
+		hwloc_bitmap_copy(b, st.alloc);
+	return b;
+}
+
+static void hop_out(spank_t sp)
+{
+	char root[PATH_MAX];
+	hwloc_bitmap_t mine, want;
+	struct lwk_err err;
+	int rc;
+
+	if (!st.alloc || st.home[0])
+		return;
+	want = step_cpus(sp);
+	mine = hwloc_bitmap_alloc();
+	if (!want || !mine)
+		goto out;
+	if (hwloc_get_cpubind(st.topo.t, mine, HWLOC_CPUBIND_PROCESS) == 0 &&
+	    hwloc_bitmap_isincluded(want, mine))
+		goto out;
+	if (cpuset_of("self", st.home, sizeof(st.home), root, sizeof(root))) {
+		st.home[0] = '\0';
+		goto out;
+	}
+	/* The partition, when it holds every CPU the tasks may be bound to,
+	 * is the better waiting room: the root cpuset is emptied into the
+	 * Linux cpuset whenever another partition is made meanwhile. */
+	lwk_err_clear(&err);
+	if (st.lwk && st.part_ok && hwloc_bitmap_isincluded(want, st.part.cpus))
+		rc = lwk_partition_attach(lwk_plugin.pol.statedir, st.part.id, getpid(), &err);
+	else
+		rc = strcmp(st.home, root) == 0 ? -1 : cg_move(root, getpid());
+	if (rc) {
+		slurm_error("lwk: job %u step %u: cannot let slurmstepd fork outside its Linux cpuset; tasks bound to LWK cores may fail to start",
+			    st.job, st.step);
+		st.home[0] = '\0';
+	}
+out:
+	if (want)
+		hwloc_bitmap_free(want);
+	if (mine)
+		hwloc_bitmap_free(mine);
+}
+
+static void hop_back(void)
+{
+	if (!st.home[0])
+		return;
+	if (cg_move(st.home, getpid()))
+		slurm_error("lwk: job %u step %u: slurmstepd could not return to cpuset %s: %s",
+			    st.job, st.step, st.home, strerror(errno));
+	st.home[0] = '\0';
 }
 
 /* Creates the job's partition or takes the existing one. */
@@ -218,7 +361,12 @@ int lwk_stepd_post_opt(spank_t sp)
 	spank_get_item(sp, S_JOB_STEPID, &st.step);
 	spank_get_item(sp, S_JOB_UID, &uid);
 	spank_get_item(sp, S_JOB_GID, &gid);
-	step_spec(sp, text, sizeof(text));
+	if (step_spec(sp, text, sizeof(text))) {
+		st.lwk = 1;
+		lwk_err_set(&st.err, E2BIG, "the --lwk spec is longer than %d bytes", LWK_SPEC_MAX);
+		fail("spec");
+		return 0;
+	}
 	if (st.step >= SPECIAL_STEP_MIN)
 		text[0] = '\0';	/* the batch script and extern steps stay on Linux */
 
@@ -231,9 +379,13 @@ int lwk_stepd_post_opt(spank_t sp)
 			lwk_err_clear(&st.err);
 			return 0;
 		}
-		if (!hwloc_bitmap_iszero(st.exclude) && load_topo()) {
-			fail("topology");
-			return 0;
+		if (!hwloc_bitmap_iszero(st.exclude)) {
+			if (load_topo() || job_cpus(sp)) {
+				fail("topology");
+				return 0;
+			}
+			spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &st.ntasks);
+			hop_out(sp);
 		}
 		return 0;
 	}
@@ -253,6 +405,7 @@ int lwk_stepd_post_opt(spank_t sp)
 	lwk_spec_fini(&spec);
 	/* more ranks than LWK cores is the user's error: say it before forking */
 	if (spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &ntasks) == ESPANK_SUCCESS && ntasks) {
+		st.ntasks = ntasks;
 		lwk_share_init(&sh);
 		if (lwk_share(&st.topo, st.part.cpus, 0, ntasks, 0, &sh, &st.err)) {
 			lwk_share_fini(&sh);
@@ -271,6 +424,7 @@ int lwk_stepd_post_opt(spank_t sp)
 			   c ? c : "?");
 		free(c);
 	}
+	hop_out(sp);
 	return 0;
 }
 
@@ -286,16 +440,23 @@ int lwk_stepd_task_post_fork(spank_t sp)
 	pid_t pid = 0;
 	struct lwk_err err;
 
-	if (!st.lwk || st.failed || !st.part_ok)
-		return 0;
 	lwk_err_clear(&err);
+	st.forked++;
 	if (spank_get_item(sp, S_TASK_PID, &pid) != ESPANK_SUCCESS || pid <= 0) {
 		slurm_error("lwk: job %u step %u: no task pid", st.job, st.step);
-		return 0;	/* the task finds out itself in task_init */
+		goto out;	/* the task finds out itself in task_init */
 	}
-	if (lwk_partition_attach(lwk_plugin.pol.statedir, st.part.id, pid, &err))
-		slurm_error("lwk: job %u step %u: attach pid %d to %s: %s",
-			    st.job, st.step, (int)pid, st.part.id, err.msg);
+	if (st.lwk && !st.failed && st.part_ok) {
+		if (lwk_partition_attach(lwk_plugin.pol.statedir, st.part.id, pid, &err))
+			slurm_error("lwk: job %u step %u: attach pid %d to %s: %s",
+				    st.job, st.step, (int)pid, st.part.id, err.msg);
+	} else if (st.home[0] && cg_move(st.home, pid)) {
+		slurm_error("lwk: job %u step %u: cannot move task pid %d to cpuset %s: %s",
+			    st.job, st.step, (int)pid, st.home, strerror(errno));
+	}
+out:
+	if (st.forked >= st.ntasks)
+		hop_back();
 	return 0;
 }
 
@@ -443,6 +604,7 @@ int lwk_stepd_task_init(spank_t sp)
 
 int lwk_stepd_exit(spank_t sp)
 {
+	hop_back();
 	if (st.part_init)
 		lwk_partition_fini(&st.part);
 	if (st.topo_ok)

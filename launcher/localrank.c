@@ -85,17 +85,16 @@ int lwkrun_slurm_tasks_on_node(const char *list, unsigned node, unsigned *count,
 				goto bad;
 			p++;
 		}
+		if (*p && *p != ',')
+			goto bad;
 		if (node - idx < rep) {		/* idx <= node always holds here */
 			*count = n;
 			return 0;
 		}
 		idx += rep;
-		if (*p == ',')
-			p++;
-		else if (*p)
-			goto bad;
-		else
+		if (!*p)
 			break;
+		p++;
 	}
 	return lwk_err_set(err, EINVAL, "'%s' has no entry for node %u", list ? list : "", node);
 bad:

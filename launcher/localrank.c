@@ -4,8 +4,11 @@
 #include <string.h>
 
 #include <pmix.h>
+#include <unistd.h>
 
 #include "localrank.h"
+
+extern char **environ;
 
 const char *lwkrun_getenv(char *const *envp, const char *name)
 {
@@ -210,21 +213,63 @@ static int pmix_get_uint(const pmix_proc_t *proc, const char *key, unsigned *out
 	return ret;
 }
 
+/* A copy of the environment, to put back exactly after PMIx is done. */
+static int env_save(char ***out, struct lwk_err *err)
+{
+	size_t n = 0, i;
+	char **v;
+
+	while (environ[n])
+		n++;
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return lwk_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		v[i] = strdup(environ[i]);
+		if (!v[i]) {
+			while (i)
+				free(v[--i]);
+			free(v);
+			return lwk_err_set(err, ENOMEM, "out of memory");
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+/* Replaces the environment with saved (whose strings become the
+ * environment's own, as putenv wants) and frees the array. */
+static void env_restore(char **saved)
+{
+	size_t i;
+
+	clearenv();
+	for (i = 0; saved[i]; i++)
+		if (putenv(saved[i]))
+			free(saved[i]);
+	free(saved);
+}
+
 int lwkrun_local_from_pmix(char *const *envp, struct lwkrun_local *out, struct lwk_err *err)
 {
 	pmix_proc_t me, wild;
 	pmix_status_t rc;
 	unsigned rank = 0, size = 0;
+	char **saved = NULL;
 	int ret;
 
 	/* Only a PMIx server's child has a namespace; without one PMIx_Init
 	 * would start a singleton and tell us nothing. */
 	if (!lwkrun_getenv(envp, "PMIX_NAMESPACE"))
 		return 0;
+	if (env_save(&saved, err))
+		return -1;
 	rc = PMIx_Init(&me, NULL, 0);
-	if (rc != PMIX_SUCCESS)
+	if (rc != PMIX_SUCCESS) {
+		env_restore(saved);
 		return lwk_err_set(err, EIO, "PMIx_Init failed: %s; set SLURM_LOCALID or "
 				   "OMPI_COMM_WORLD_LOCAL_RANK instead", PMIx_Error_string(rc));
+	}
 	PMIX_LOAD_PROCID(&wild, me.nspace, PMIX_RANK_WILDCARD);
 	ret = pmix_get_uint(&me, PMIX_LOCAL_RANK, &rank, err);
 	if (!ret)
@@ -232,6 +277,9 @@ int lwkrun_local_from_pmix(char *const *envp, struct lwkrun_local *out, struct l
 	/* Before exec, always: a connection dropped without finalize is
 	 * PMIX_ERR_LOST_CONNECTION to the server, and Slurm kills the step. */
 	rc = PMIx_Finalize(NULL, 0);
+	/* The program gets the environment we were given, not PMIx's edits
+	 * (PMIx_Init exports PMIX_MCA_* settings of its own) nor ours. */
+	env_restore(saved);
 	if (!ret && rc != PMIX_SUCCESS)
 		ret = lwk_err_set(err, EIO, "PMIx_Finalize failed: %s", PMIx_Error_string(rc));
 	if (ret)

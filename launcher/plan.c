@@ -222,6 +222,11 @@ int lwkrun_plan_build(const struct lwk_topo *tp, const struct lwkrun_local *loc,
 	     add_env_uint(out, envp, "MPI_LOCALNRANKS", loc->size, true, err)))
 		return -1;
 
+	/* OpenPMIx 4.2.2 in Slurm's server hands a rank that connects a second
+	 * time (the program, after our own PMIx_Init) a shared-memory store
+	 * without the job's data, and MPI_Init fails; in-band job data works. */
+	if (loc->src == LWKRUN_SRC_PMIX && add_env(out, envp, "PMIX_MCA_gds", "hash", false, err))
+		return -1;
 	out->argv = lwkrun_exec_line(part->backend, loc->size, prog, out->nbuf, sizeof(out->nbuf));
 	if (!out->argv)
 		return lwk_err_set(err, ENOMEM, "out of memory");

@@ -12,6 +12,10 @@
 
 #include "policy.h"
 
+#ifndef LWK_EXAMPLE_CONF
+#define LWK_EXAMPLE_CONF "etc/lwk.conf"
+#endif
+
 static char tmpdir[] = "/tmp/lwk-policy-test.XXXXXX";
 static char path[sizeof(tmpdir) + 32];
 
@@ -107,6 +111,50 @@ START_TEST(test_good_file)
 	ck_assert_str_eq(p.report_dir, "/var/log/lwk");
 	ck_assert_str_eq(p.statedir, "/run/lwk-test");
 	lwk_policy_fini(&p);
+}
+END_TEST
+
+/* etc/lwk.conf as shipped loads and equals the built-in defaults (it is
+ * copied so its owner in the source tree does not matter). */
+START_TEST(test_example_file)
+{
+	struct lwk_policy def, p;
+	struct lwk_err err = { 0 };
+	char a[128], b[128], *text;
+	FILE *f = fopen(LWK_EXAMPLE_CONF, "r");
+	long n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", LWK_EXAMPLE_CONF);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	ck_assert_int_gt(n, 0);
+	rewind(f);
+	text = malloc((size_t)n);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	write_conf(text, (size_t)n, 0644);
+	free(text);
+
+	lwk_policy_init(&def);
+	lwk_policy_init(&p);
+	p.max_mem_share = 1;	/* proves the file sets it */
+	p.min_linux_cores = 7;
+	ck_assert_msg(lwk_policy_load(&p, path, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(p.backends, def.backends);
+	ck_assert_ptr_null(p.lwk_cpus);
+	ck_assert_uint_eq(p.min_linux_cores, def.min_linux_cores);
+	ck_assert_uint_eq(p.max_core_share, def.max_core_share);
+	ck_assert_uint_eq(p.max_mem_share, def.max_mem_share);
+	spec_text(&p.defaults, a, sizeof(a));
+	spec_text(&def.defaults, b, sizeof(b));
+	ck_assert_str_eq(a, b);
+	ck_assert_ptr_null(p.allow_users);
+	ck_assert_ptr_null(p.allow_groups);
+	ck_assert_str_eq(p.report_dir, def.report_dir);
+	ck_assert_str_eq(p.statedir, def.statedir);
+	lwk_policy_fini(&p);
+	lwk_policy_fini(&def);
 }
 END_TEST
 
@@ -481,6 +529,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_builtin_defaults);
 	tcase_add_test(tc, test_good_file);
+	tcase_add_test(tc, test_example_file);
 	tcase_add_test(tc, test_layering);
 	tcase_add_test(tc, test_bad_files);
 	tcase_add_test(tc, test_bad_bytes);

@@ -8,4 +8,7 @@ launcher_lwkrun_SOURCES = \
 	launcher/plan.c launcher/plan.h \
 	launcher/exec.c launcher/exec.h
 launcher_lwkrun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(PMIX_CFLAGS)
-launcher_lwkrun_LDADD = lwk/liblwk.la $(PMIX_LIBS) $(HWLOC_LIBS) $(NUMA_LIBS)
+# libpmix is dlopened only when PMIx is needed (localrank.c): --as-needed
+# drops it from the start-up libraries and keeps its RUNPATH for dlopen.
+launcher_lwkrun_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) -Wl,--as-needed $(PMIX_LIBS)
+EXTRA_DIST += tests/launcher/run tests/launcher/mpi_report.c

@@ -1,3 +1,4 @@
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -171,6 +172,48 @@ int lwkrun_local_from_env(char *const *envp, struct lwkrun_local *out, struct lw
 	return from_slurm(envp, out, err);
 }
 
+/* libpmix and what it pulls in (libevent, munge, udev) cost about a
+ * millisecond of every start, so it is loaded only when PMIx is the one
+ * source left. The binary's RUNPATH (from pkg-config pmix) finds it. */
+#define LWKRUN_LIBPMIX "libpmix.so.2"
+
+static struct {
+	__typeof__(PMIx_Init) *init;
+	__typeof__(PMIx_Get) *get;
+	__typeof__(PMIx_Finalize) *finalize;
+	__typeof__(PMIx_Error_string) *error_string;
+	__typeof__(PMIx_Data_type_string) *data_type_string;
+	__typeof__(PMIx_Value_destruct) *value_destruct;
+} px;
+
+static int pmix_load(struct lwk_err *err)
+{
+	void *h = dlopen(LWKRUN_LIBPMIX, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h)
+		return lwk_err_set(err, ENOENT, "cannot load %s (%s): install libpmix2, or set "
+				   "SLURM_LOCALID or OMPI_COMM_WORLD_LOCAL_RANK", LWKRUN_LIBPMIX,
+				   dlerror());
+	/* ISO C has no conversion from dlsym's void * to a function
+	 * pointer; copying the bits is what POSIX guarantees to work. */
+#define SYM(field, name)							\
+	do {									\
+		void *p = dlsym(h, name);					\
+		if (!p)								\
+			return lwk_err_set(err, ENOENT, "%s has no %s: PMIx >= 4 is needed", \
+					   LWKRUN_LIBPMIX, name);		\
+		memcpy(&px.field, &p, sizeof(p));				\
+	} while (0)
+	SYM(init, "PMIx_Init");
+	SYM(get, "PMIx_Get");
+	SYM(finalize, "PMIx_Finalize");
+	SYM(error_string, "PMIx_Error_string");
+	SYM(data_type_string, "PMIx_Data_type_string");
+	SYM(value_destruct, "PMIx_Value_destruct");
+#undef SYM
+	return 0;
+}
+
 /* PMIx stores integers with the type the server chose: accept any unsigned
  * or non-negative signed integer. */
 static int value_uint(const pmix_value_t *v, unsigned *out)
@@ -202,14 +245,15 @@ static int pmix_get_uint(const pmix_proc_t *proc, const char *key, unsigned *out
 	pmix_status_t rc;
 	int ret = 0;
 
-	rc = PMIx_Get(proc, key, NULL, 0, &val);
+	rc = px.get(proc, key, NULL, 0, &val);
 	if (rc != PMIX_SUCCESS || !val)
 		return lwk_err_set(err, EIO, "PMIx_Get(%s) failed: %s; set SLURM_LOCALID or "
-				   "OMPI_COMM_WORLD_LOCAL_RANK instead", key, PMIx_Error_string(rc));
+				   "OMPI_COMM_WORLD_LOCAL_RANK instead", key, px.error_string(rc));
 	if (value_uint(val, out))
 		ret = lwk_err_set(err, EPROTO, "PMIx gave %s as a %s, not a non-negative integer",
-				  key, PMIx_Data_type_string(val->type));
-	PMIX_VALUE_RELEASE(val);
+				  key, px.data_type_string(val->type));
+	px.value_destruct(val);		/* PMIX_VALUE_RELEASE, through px */
+	free(val);
 	return ret;
 }
 
@@ -262,13 +306,13 @@ int lwkrun_local_from_pmix(char *const *envp, struct lwkrun_local *out, struct l
 	 * would start a singleton and tell us nothing. */
 	if (!lwkrun_getenv(envp, "PMIX_NAMESPACE"))
 		return 0;
-	if (env_save(&saved, err))
+	if (pmix_load(err) || env_save(&saved, err))
 		return -1;
-	rc = PMIx_Init(&me, NULL, 0);
+	rc = px.init(&me, NULL, 0);
 	if (rc != PMIX_SUCCESS) {
 		env_restore(saved);
 		return lwk_err_set(err, EIO, "PMIx_Init failed: %s; set SLURM_LOCALID or "
-				   "OMPI_COMM_WORLD_LOCAL_RANK instead", PMIx_Error_string(rc));
+				   "OMPI_COMM_WORLD_LOCAL_RANK instead", px.error_string(rc));
 	}
 	PMIX_LOAD_PROCID(&wild, me.nspace, PMIX_RANK_WILDCARD);
 	ret = pmix_get_uint(&me, PMIX_LOCAL_RANK, &rank, err);
@@ -276,12 +320,12 @@ int lwkrun_local_from_pmix(char *const *envp, struct lwkrun_local *out, struct l
 		ret = pmix_get_uint(&wild, PMIX_LOCAL_SIZE, &size, err);
 	/* Before exec, always: a connection dropped without finalize is
 	 * PMIX_ERR_LOST_CONNECTION to the server, and Slurm kills the step. */
-	rc = PMIx_Finalize(NULL, 0);
+	rc = px.finalize(NULL, 0);
 	/* The program gets the environment we were given, not PMIx's edits
 	 * (PMIx_Init exports PMIX_MCA_* settings of its own) nor ours. */
 	env_restore(saved);
 	if (!ret && rc != PMIX_SUCCESS)
-		ret = lwk_err_set(err, EIO, "PMIx_Finalize failed: %s", PMIx_Error_string(rc));
+		ret = lwk_err_set(err, EIO, "PMIx_Finalize failed: %s", px.error_string(rc));
 	if (ret)
 		return -1;
 	if (size == 0 || rank >= size)

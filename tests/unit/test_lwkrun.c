@@ -366,6 +366,7 @@ START_TEST(plan_native_ranks)
 		hwloc_bitmap_or(seen, seen, pl.cpus);
 		ck_assert_uint_eq((unsigned)hwloc_bitmap_weight(pl.cpus), pl.ncores);
 		ck_assert_uint_ge(pl.ncores, 12 / n);
+		ck_assert_int_eq(hwloc_bitmap_weight(pl.mems), 1);	/* fits in one node */
 		ck_assert_uint_le(pl.ncores, 12 / n + 1);
 		total += pl.ncores;
 		snprintf(buf, sizeof(buf), "%u", pl.ncores);
@@ -388,7 +389,10 @@ START_TEST(plan_native_ranks)
 		ck_assert_ptr_null(pl.argv[2]);
 		lwkrun_plan_fini(&pl);
 	}
-	ck_assert_uint_eq(total, 12);	/* every core of the partition used once */
+	/* lwk_share may leave a core idle rather than split a rank over NUMA
+	 * nodes (place.h); never more than one rank's worth. */
+	ck_assert_uint_le(total, 12);
+	ck_assert_uint_gt(total, 12 - 12 / n);
 	hwloc_bitmap_free(seen);
 	lwkrun_part_fini(&p);
 }

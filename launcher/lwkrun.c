@@ -106,45 +106,21 @@ static int find_partition(const struct lwk_topo *tp, const struct opts *o,
 	return rc;
 }
 
-/* hwloc, by default, dlopens its plugins (libxml2, OpenCL, X11, pciaccess:
- * ~6 ms of every start) and its x86 backend migrates the process onto every
- * CPU to run CPUID there, LWK cores included. lwkrun needs neither: the
- * Linux backend's sysfs view has the cores and NUMA nodes. The caller's
- * values come back before the program is planned and run. */
-static const char *const hwloc_vars[][2] = {
-	{ "HWLOC_PLUGINS_PATH", "/nonexistent/lwkrun-no-hwloc-plugins" },
-	{ "HWLOC_COMPONENTS", "-x86" },
-};
-static char *hwloc_saved[2];
+/* hwloc's x86 backend migrates the process onto every CPU to run CPUID
+ * there: LWK cores included, and slow where CPUID traps to a hypervisor.
+ * The Linux backend's sysfs view has the cores and NUMA nodes lwkrun needs
+ * (lwk_topo_load keeps hwloc's plugins out already). A caller's own
+ * HWLOC_COMPONENTS wins and is passed on unchanged. */
+static const char hwloc_components[] = "HWLOC_COMPONENTS";
 
-static void hwloc_quiet(void)
+static bool hwloc_quiet(void)
 {
-	size_t i;
-
-	for (i = 0; i < 2; i++) {
-		const char *v = getenv(hwloc_vars[i][0]);
-
-		hwloc_saved[i] = v ? strdup(v) : NULL;
-		if (!v)
-			setenv(hwloc_vars[i][0], hwloc_vars[i][1], 1);
-	}
+	if (getenv(hwloc_components))
+		return false;
+	return !setenv(hwloc_components, "-x86", 1);
 }
 
-static void hwloc_restore(void)
-{
-	size_t i;
-
-	for (i = 0; i < 2; i++) {
-		if (hwloc_saved[i])
-			setenv(hwloc_vars[i][0], hwloc_saved[i], 1);
-		else
-			unsetenv(hwloc_vars[i][0]);
-		free(hwloc_saved[i]);
-		hwloc_saved[i] = NULL;
-	}
-}
-
-int main(int argc, char **argv)
+int main(int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct lwkrun_local loc;
@@ -152,7 +128,8 @@ int main(int argc, char **argv)
 	struct lwkrun_plan plan;
 	struct lwk_topo tp;
 	struct lwk_err err;
-	int first, status = 1;
+	int first, rc, status = 1;
+	bool quiet;
 
 	lwk_err_clear(&err);
 	first = parse(argc, argv, &o);
@@ -163,12 +140,14 @@ int main(int argc, char **argv)
 		lwk_err_print(&err, stderr);
 		return 1;
 	}
-	hwloc_quiet();
-	if (lwk_topo_load(&tp, &err)) {
+	quiet = hwloc_quiet();
+	rc = lwk_topo_load(&tp, &err);
+	if (quiet)
+		unsetenv(hwloc_components);
+	if (rc) {
 		lwk_err_print(&err, stderr);
 		return 1;
 	}
-	hwloc_restore();
 	lwkrun_part_init(&part);
 	lwkrun_plan_init(&plan);
 	if (find_partition(&tp, &o, &part, &err) ||

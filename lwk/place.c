@@ -420,6 +420,13 @@ static int place_memory(struct place *p, uint64_t alloc_mem, unsigned want,
 			}
 			fmt_approx(bytes, a, sizeof(a));
 			fmt_approx(local, b, sizeof(b));
+			if (best < page || best < (1 << 20)) {
+				fmt_approx(page, c, sizeof(c));
+				return lwk_err_set(err, EPERM, "'%s': NUMA node %u would reserve %s, more than the site's limit of %u%% of its %s; %s",
+						   item, p->c.node[k]->os_index, a, mshare, b,
+						   s->pages == LWK_PAGES_1G ? "one 1G page is too much there, use pages:2m" :
+						   "the node has too little memory for an LWK reservation; leave out mem:");
+			}
 			pct = alloc_mem ? (uint64_t)((unsigned __int128)best * 100 / alloc_mem) : 0;
 			if (s->mem_unit == LWK_MEM_PERCENT && pct)
 				snprintf(c, sizeof(c), "%" PRIu64 "%%", pct);

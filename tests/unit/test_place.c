@@ -7,6 +7,8 @@
 
 #include "fixtures.h"
 #include "place.h"
+#include "policy.h"
+#include "spec.h"
 #include "synth.h"
 
 #define GiB (UINT64_C(1) << 30)
@@ -447,6 +449,74 @@ START_TEST(memory_percent_and_limits)
 }
 END_TEST
 
+/* A page larger than what the site lets a node give: advise smaller pages. */
+START_TEST(memory_page_too_big)
+{
+	synth_load_mem(&tp, 2, 1, 2, 1, 0, 1);		/* 1G per node, 90% allowed */
+	spec.keys |= LWK_KEY_PAGES;
+	spec.pages = LWK_PAGES_1G;
+	spec_mem(&spec, LWK_MEM_BYTES, 512 * MiB);
+	place_fails("0-3", 0);
+	ck_assert_str_eq(err.msg, "'mem:512M': NUMA node 0 would reserve 1G, more than the site's limit of 90% of its 1G; one 1G page is too much there, use pages:2m");
+	spec.pages = LWK_PAGES_2M;
+	place_ok("0-3", 0);
+	ck_assert_uint_eq(pl.mem[0].bytes, 172 * MiB);	/* 1 of 3 LWK cores: 170.7M up to 2M pages */
+	ck_assert_uint_eq(pl.mem[1].bytes, 342 * MiB);
+}
+END_TEST
+
+
+/* The whole flow with the real parser and policy: Slurm's cores, the user's
+ * spec, the site's lwk.conf keys, placement, then each rank's share. */
+START_TEST(pipeline)
+{
+	struct lwk_spec us;
+	struct lwk_policy site;
+	struct lwk_share sh;
+	hwloc_bitmap_t alloc = hwloc_bitmap_alloc(), seen = hwloc_bitmap_alloc();
+	unsigned r;
+
+	synth_load_mem(&tp, 2, 2, 8, 2, 1, 16);	/* 32 cores, 4 NUMA nodes of 16G, core i = {i, i+32} */
+	lwk_policy_init(&site);
+	ck_assert_msg(lwk_policy_set(&site, "min_linux_cores", "2", &err) == 0, "%s", err.msg);
+	ck_assert_msg(lwk_policy_set(&site, "lwk_cpus", "1-31,33-63", &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(lwk_spec_parse(&us, "cores:12,mem:4G,numa:0-2,pages:1g", &err), 0);
+	ck_assert_msg(lwk_policy_apply(&site, &us, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(lwk_topo_slurm_cores(&tp, "0-23", alloc, &err), 0);	/* nodes 0-2 */
+	ck_assert_msg(lwk_place(&tp, &site, &us, alloc, 0, &pl, &err) == 0, "%s", err.msg);
+	/* core 0 (not an LWK CPU) and core 8 (spread) stay on Linux; 4 per node */
+	ck_assert_bm(pl.cpus, "4-7,12-15,20-23,36-39,44-47,52-55");
+	ck_assert_bm(pl.mems, "0-2");
+	ck_assert_uint_eq(pl.nmem, 3);
+	for (r = 0; r < 3; r++) {
+		ck_assert_uint_eq(pl.mem[r].node, r);
+		ck_assert_uint_eq(pl.mem[r].bytes, 2 * GiB);	/* 4G/3 rounded up to 1G pages */
+	}
+	lwk_share_init(&sh);
+	for (r = 0; r < 6; r++) {
+		ck_assert_msg(lwk_share(&tp, pl.cpus, r, 6, 1, &sh, &err) == 0, "%s", err.msg);
+		ck_assert_uint_eq(sh.ncores, 2);
+		ck_assert_int_eq(hwloc_bitmap_weight(sh.mems), 1);
+		ck_assert_uint_eq((unsigned)hwloc_bitmap_first(sh.mems), r / 2);
+		ck_assert(!hwloc_bitmap_intersects(seen, sh.cpus));
+		hwloc_bitmap_or(seen, seen, sh.cpus);
+	}
+	ck_assert(hwloc_bitmap_isequal(seen, pl.cpus));
+
+	/* too much: the message names the user's item as typed */
+	lwk_spec_fini(&us);
+	ck_assert_int_eq(lwk_spec_parse(&us, "cores:30", &err), 0);
+	ck_assert_int_eq(lwk_policy_apply(&site, &us, &err), 0);
+	ck_assert_int_eq(lwk_place(&tp, &site, &us, alloc, 0, &pl, &err), -1);
+	ck_assert_str_eq(err.msg, "'cores:30': the job has 24 cores on this node, 1 cannot be LWK cores (1 outside the site's lwk_cpus) and 1 more must stay on Linux; ask for at most 22");
+	lwk_share_fini(&sh);
+	lwk_spec_fini(&us);
+	lwk_policy_fini(&site);
+	hwloc_bitmap_free(alloc);
+	hwloc_bitmap_free(seen);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("place");
@@ -467,6 +537,8 @@ int main(void)
 	tcase_add_test(tc, bad_inputs);
 	tcase_add_test(tc, memory_split);
 	tcase_add_test(tc, memory_percent_and_limits);
+	tcase_add_test(tc, pipeline);
+	tcase_add_test(tc, memory_page_too_big);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

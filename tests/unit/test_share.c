@@ -61,6 +61,11 @@ START_TEST(examples)
 	share_ok(&tp, "0-255", 3, 12, 0, "96-112", "3");
 	share_ok(&tp, "0-255", 4, 12, 0, "128-143", "4");
 	share_ok(&tp, "0-255", 11, 12, 0, "240-255", "7");
+	/* 9 ranks: one per node with 17 cores, the last node holds two of 16 */
+	share_ok(&tp, "0-255", 0, 9, 0, "0-16", "0");
+	share_ok(&tp, "0-255", 6, 9, 0, "192-208", "6");
+	share_ok(&tp, "0-255", 7, 9, 0, "224-239", "7");
+	share_ok(&tp, "0-255", 8, 9, 0, "240-255", "7");
 	/* 3 ranks larger than a node: contiguous cut, remainder first */
 	share_ok(&tp, "0-255", 0, 3, 0, "0-85", "0-2");
 	share_ok(&tp, "0-255", 1, 3, 0, "86-170", "2-5");

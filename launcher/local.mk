@@ -10,5 +10,6 @@ launcher_lwkrun_SOURCES = \
 launcher_lwkrun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(PMIX_CFLAGS)
 # libpmix is dlopened only when PMIx is needed (localrank.c): --as-needed
 # drops it from the start-up libraries and keeps its RUNPATH for dlopen.
-launcher_lwkrun_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) -Wl,--as-needed $(PMIX_LIBS)
+launcher_lwkrun_LDFLAGS = -Wl,--as-needed
+launcher_lwkrun_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) $(PMIX_LIBS)
 EXTRA_DIST += tests/launcher/run tests/launcher/mpi_report.c

@@ -120,7 +120,7 @@ static bool hwloc_quiet(void)
 	return !setenv(hwloc_components, "-x86", 1);
 }
 
-int main(int main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct lwkrun_local loc;

@@ -69,7 +69,7 @@ void lwkrun_print_argv(char *const *argv, FILE *f)
 	}
 }
 
-static int bind(const struct lwk_topo *tp, const struct lwkrun_plan *p, struct lwk_err *err)
+static int bind_share(const struct lwk_topo *tp, const struct lwkrun_plan *p, struct lwk_err *err)
 {
 	char *s = NULL;
 
@@ -116,7 +116,7 @@ int lwkrun_apply(const struct lwk_topo *tp, const struct lwkrun_plan *p, struct 
 {
 	unsigned i;
 
-	if (p->bind && bind(tp, p, err))
+	if (p->bind && bind_share(tp, p, err))
 		return -1;
 	for (i = 0; i < p->nenv; i++)
 		if (!p->env[i].kept && setenv(p->env[i].name, p->env[i].value, 1))

@@ -111,10 +111,8 @@ int lwkrun_part_from_registry(const char *statedir, const char *id,
 	int ret = -1;
 
 	lwk_partition_init(&p);
-	if (lwk_partition_get(statedir, id, &p, err)) {
-		lwk_err_prefix(err, "partition '%s'", id);
-		goto out;
-	}
+	if (lwk_partition_get(statedir, id, &p, err))
+		goto out;	/* its message names the id and what to do */
 	if (p.state != LWK_PART_LIVE) {
 		lwk_err_set(err, EAGAIN, "partition '%s' is %s, not live: wait for it or pick "
 			    "another (lwkpart list)", id, lwk_part_state_name(p.state));

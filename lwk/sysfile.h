@@ -1,0 +1,33 @@
+/* Small-file I/O for /proc, /sys, cgroupfs and the registry.
+ * Reads return the content without the trailing newline; writes are one
+ * write(2) (what sysfs and cgroupfs expect); errors carry errno. */
+#ifndef LWK_SYSFILE_H
+#define LWK_SYSFILE_H
+
+#include <stddef.h>
+
+#include <hwloc.h>
+
+#include "error.h"
+
+/* Reads at most len-1 bytes of path into buf, strips one trailing newline. */
+int lwk_read_str(const char *path, char *buf, size_t len, struct lwk_err *err);
+/* Reads a whole (regular) file into a malloc'ed string. */
+int lwk_read_all(const char *path, char **text, struct lwk_err *err);
+int lwk_write_str(const char *path, const char *s, struct lwk_err *err);
+/* A cpu/node list file ("0-3,8") into set. */
+int lwk_read_list(const char *path, hwloc_bitmap_t set, struct lwk_err *err);
+int lwk_write_list(const char *path, hwloc_const_bitmap_t set, struct lwk_err *err);
+/* A kernel hex mask file ("ffffffff,00000003"). */
+int lwk_read_mask(const char *path, hwloc_bitmap_t set, struct lwk_err *err);
+int lwk_write_mask(const char *path, hwloc_const_bitmap_t set, struct lwk_err *err);
+/* Kernel hex mask text of set ("3", "1,00000000"), as the kernel parses it. */
+int lwk_format_mask(hwloc_const_bitmap_t set, char *buf, size_t len);
+
+/* Durable replace: write dir/name.tmp, fsync, rename to dir/name, fsync dir. */
+int lwk_write_atomic(const char *dir, const char *name, const char *text,
+		     struct lwk_err *err);
+/* unlink dir/name (absent is fine) and fsync dir. */
+int lwk_remove_durable(const char *dir, const char *name, struct lwk_err *err);
+
+#endif

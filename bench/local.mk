@@ -1,1 +1,7 @@
 # bench: rules added by its owner
+# lwknoise: FWQ, selfish-detour and BSP noise measurement (issue 6)
+bin_PROGRAMS += bench/lwknoise
+bench_lwknoise_SOURCES = bench/lwknoise.c bench/stats.c bench/stats.h
+bench_lwknoise_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) -pthread
+bench_lwknoise_LDADD = $(HWLOC_LIBS) -lm -lpthread
+EXTRA_DIST += bench/isolation/run

@@ -1,1 +1,2 @@
 # launcher: rules added by its owner
+EXTRA_DIST += launcher/env.h

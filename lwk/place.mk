@@ -1,1 +1,2 @@
-# lwk/place.mk: sources of this module group (lwk_liblwk_la_SOURCES += ...)
+# lwk/place.mk: topology (hwloc) and placement of LWK cores/memory and rank shares
+lwk_liblwk_la_SOURCES += lwk/topo.c

@@ -58,10 +58,13 @@ struct lwk_spec {
 };
 
 void lwk_spec_init(struct lwk_spec *s);	/* defaults, no keys */
-void lwk_spec_fini(struct lwk_spec *s);
+void lwk_spec_fini(struct lwk_spec *s);	/* frees numa; s stays usable */
+/* dst is overwritten like an uninitialised spec (fini it first if it holds
+ * a numa set); -1 only when out of memory. */
 int lwk_spec_copy(struct lwk_spec *dst, const struct lwk_spec *src);
 
-/* 0 on success; on error -1, *s left initialised (empty), err filled. */
+/* 0 on success; on error -1, *s left initialised (empty), err filled.
+ * *s is overwritten like an uninitialised spec (as for lwk_spec_copy). */
 int lwk_spec_parse(struct lwk_spec *s, const char *text, struct lwk_err *err);
 
 /* Canonical text (keys in grammar order, only those given). Returns the

@@ -1,1 +1,2 @@
-# lwk/spec.mk: sources of this module group (lwk_liblwk_la_SOURCES += ...)
+# lwk/spec.mk: the --lwk spec grammar, index lists and the site policy
+lwk_liblwk_la_SOURCES += lwk/spec.c lwk/list.c lwk/list.h

@@ -30,4 +30,8 @@ void lwk_topo_cpus_to_mems(const struct lwk_topo *tp, hwloc_const_bitmap_t cpus,
 
 unsigned lwk_topo_ncores(const struct lwk_topo *tp);
 
+/* The i-th core in hwloc logical order (socket-major), or NULL past the end.
+ * On a machine where hwloc sees no cores, each PU counts as a core. */
+hwloc_obj_t lwk_topo_core(const struct lwk_topo *tp, unsigned i);
+
 #endif

@@ -8,3 +8,4 @@ UNIT_LIBS = lwk/liblwk.la $(CHECK_LIBS) $(HWLOC_LIBS) $(NUMA_LIBS)
 include $(srcdir)/tests/unit/spec.mk
 include $(srcdir)/tests/unit/place.mk
 include $(srcdir)/tests/unit/native.mk
+include $(srcdir)/tests/unit/noise_stats.mk

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Runs inside the test VM (tests/vm/run-vm), as root: checks of the machine
+# itself, then one file per area under tests/vm/guest.d/ (sourced in order).
+# Usage: guest-tests.sh TOP   (TOP: the source tree, as seen from the host)
+top=${1:?usage: guest-tests.sh TOP}
+T_SUITE=guest
+. "$top/tests/lib.sh"
+
+if [ "${LWK_VM:-}" != 1 ]; then
+	t_fail "guest-tests.sh must run inside tests/vm/run-vm (it loads modules, unplugs CPUs)"
+	t_summary
+	exit
+fi
+
+echo "# machine: $(uname -r), $(nproc) CPUs"
+t_eq "vm: 8 CPUs online" 0-7 "$(cat /sys/devices/system/cpu/online)"
+t_eq "vm: two NUMA nodes" 0-1 "$(cat /sys/devices/system/node/online)"
+t_eq "vm: node 1 holds CPUs 4-7" 4-7 "$(cat /sys/devices/system/node/node1/cpulist)"
+t_eq "vm: nohz_full is 2-7" 2-7 "$(cat /sys/devices/system/cpu/nohz_full)"
+t_match "vm: cgroup v2 offers cpuset" '(^| )cpuset( |$)' \
+	"$(cat /sys/fs/cgroup/cgroup.controllers 2>/dev/null)"
+
+for f in "$top"/tests/vm/guest.d/*.sh; do
+	[ -f "$f" ] || continue
+	echo "# $(basename "$f")"
+	. "$f"
+done
+t_summary

@@ -77,6 +77,22 @@ int lwk_huge_read(struct lwk_baseline *b, struct lwk_err *err)
 	return 0;
 }
 
+/* MemFree of a NUMA node in bytes, or UINT64_MAX if unknown. */
+static uint64_t node_free(unsigned node)
+{
+	char path[128], *text, *s;
+	uint64_t kb = UINT64_MAX;
+
+	snprintf(path, sizeof(path), NODES "/node%u/meminfo", node);
+	if (lwk_read_all(path, &text, NULL) < 0)
+		return UINT64_MAX;
+	s = strstr(text, "MemFree:");
+	if (s)
+		kb = strtoull(s + 8, NULL, 10);
+	free(text);
+	return kb == UINT64_MAX ? kb : kb * 1024;
+}
+
 int lwk_huge_apply(const struct lwk_baseline *b, const struct lwk_native_plan *pl,
 		   struct lwk_err *err)
 {
@@ -87,6 +103,16 @@ int lwk_huge_apply(const struct lwk_baseline *b, const struct lwk_native_plan *p
 		hp_path(path, sizeof(path), b->hp[i].node, b->hp[i].kb);
 		if (read_u64(path, &cur) == 0 && cur == want)
 			continue;
+		/* Asking the kernel for more than is free would make it
+		 * reclaim the node's memory before failing: refuse early. */
+		if (pl->any && want > cur) {
+			uint64_t need = (want - cur) * b->hp[i].kb * 1024, fr = node_free(b->hp[i].node);
+
+			if (need > fr)
+				return lwk_err_set(err, ENOMEM, "NUMA node %u has %" PRIu64 "M free, "
+						   "the huge pages need %" PRIu64 "M: ask for less "
+						   "memory", b->hp[i].node, fr >> 20, need >> 20);
+		}
 		snprintf(v, sizeof(v), "%" PRIu64, want);
 		if (lwk_write_str(path, v, err) < 0)
 			return -1;

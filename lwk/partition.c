@@ -300,6 +300,14 @@ static int baseline_save(struct lwk_registry *r, struct lwk_err *err)
 		rc = 0;	/* the node's original values are already safe */
 		goto out;
 	}
+	/* LWK cpusets without a baseline here belong to another registry: a
+	 * second baseline would record their steering as "original". */
+	if (!access(LWK_CG1_ROOT "/" LWK_CG_DIR, F_OK) ||
+	    !access(LWK_CG2_ROOT "/" LWK_CG_DIR "/cgroup.procs", F_OK)) {
+		lwk_err_set(err, EBUSY, "LWK cpusets exist (" LWK_CG_DIR ") but registry %s does "
+			    "not know them: use the registry that made them (--statedir)", r->dir);
+		goto out;
+	}
 	if (lwk_baseline_read(&b, err) < 0)
 		goto out;
 	text = lwk_baseline_format(&b);

@@ -5,3 +5,8 @@ bench_lwknoise_SOURCES = bench/lwknoise.c bench/stats.c bench/stats.h
 bench_lwknoise_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) -pthread
 bench_lwknoise_LDADD = $(HWLOC_LIBS) -lm -lpthread
 EXTRA_DIST += bench/isolation/run
+# partition_bench: create+destroy cost of a native partition (issue 2)
+noinst_PROGRAMS += bench/partition_bench
+bench_partition_bench_SOURCES = bench/partition_bench.c
+bench_partition_bench_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+bench_partition_bench_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fault.h"
@@ -22,6 +23,16 @@ void lwk_fault_point(const char *point)
 
 	if (trace && *trace == '1')
 		fprintf(stderr, "lwk-fault-point: %s.%s\n", cur_phase, point);
+	if (trace && *trace == '2') {	/* profiling: time since the previous point */
+		static struct timespec last;
+		struct timespec t;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (last.tv_sec)
+			fprintf(stderr, "lwk-fault-point: %s.%s +%.2f ms\n", cur_phase, point,
+				(t.tv_sec - last.tv_sec) * 1e3 + (t.tv_nsec - last.tv_nsec) / 1e6);
+		last = t;
+	}
 	if (want && !strncmp(want, cur_phase, pl) && want[pl] == '.' &&
 	    !strcmp(want + pl + 1, point)) {
 		fflush(NULL);

@@ -43,6 +43,7 @@ struct lwk_hp_base {
 
 struct lwk_baseline {
 	int cgroup;			/* 1 or 2 */
+	char boot_id[40];		/* the boot it was read in */
 	hwloc_bitmap_t online;		/* online CPUs */
 	hwloc_bitmap_t mems;		/* root cpuset mems */
 	int root_lb;			/* v1: root sched_load_balance; -1 unknown */

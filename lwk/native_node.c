@@ -5,6 +5,7 @@
 
 #include "fault.h"
 #include "native.h"
+#include "registry.h"
 #include "sysfile.h"
 
 int lwk_cgroup_version(void)
@@ -37,6 +38,7 @@ int lwk_baseline_read(struct lwk_baseline *b, struct lwk_err *err)
 {
 	char buf[64];
 
+	snprintf(b->boot_id, sizeof(b->boot_id), "%s", lwk_boot_id());
 	b->cgroup = lwk_cgroup_version();
 	if (!b->cgroup)
 		return lwk_err_set(err, ENODEV, "no cpuset cgroup controller is mounted: mount "

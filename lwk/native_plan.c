@@ -8,6 +8,7 @@
 
 #include "backend.h"
 #include "native.h"
+#include "registry.h"
 
 void lwk_baseline_init(struct lwk_baseline *b)
 {
@@ -69,6 +70,8 @@ char *lwk_baseline_format(const struct lwk_baseline *b)
 	s[0] = '\0';
 	hwloc_bitmap_list_snprintf(l1, sizeof(l1), b->online);
 	hwloc_bitmap_list_snprintf(l2, sizeof(l2), b->mems);
+	if (b->boot_id[0])
+		bad |= append(&s, &len, &cap, "boot=%s\n", b->boot_id);
 	bad |= append(&s, &len, &cap, "cgroup=%d\nonline=%s\nmems=%s\nroot_lb=%d\nv2_cpuset=%d\n",
 		      b->cgroup, l1, l2, b->root_lb, b->v2_cpuset);
 	if (b->has_dfl) {
@@ -95,6 +98,12 @@ char *lwk_baseline_format(const struct lwk_baseline *b)
 
 static int parse_kv(struct lwk_baseline *b, const char *k, const char *v)
 {
+	if (!strcmp(k, "boot")) {
+		if (strlen(v) >= sizeof(b->boot_id))
+			return -1;
+		strcpy(b->boot_id, v);
+		return 0;
+	}
 	if (!strcmp(k, "cgroup"))
 		return sscanf(v, "%d", &b->cgroup) == 1 ? 0 : -1;
 	if (!strcmp(k, "online"))
@@ -248,7 +257,7 @@ int lwk_native_plan(const struct lwk_baseline *b, const struct lwk_partition *pa
 		const struct lwk_partition *p = &parts[i];
 		unsigned kb = lwk_hp_kb(p->pages);
 
-		if (!steered(p))
+		if (!steered(p) || lwk_partition_stale_boot(p))
 			continue;
 		pl->any = true;
 		if (hwloc_bitmap_intersects(pl->lwk, p->cpus)) {

@@ -81,6 +81,12 @@ static int baseline_load(struct lwk_registry *r, struct lwk_baseline *b, bool *h
 	free(text);
 	if (rc < 0)
 		return lwk_err_prefix(err, "%s", path);
+	if (b->boot_id[0] && lwk_boot_id()[0] && strcmp(b->boot_id, lwk_boot_id())) {
+		/* From an earlier boot: the node has its defaults again. */
+		lwk_baseline_fini(b);
+		lwk_baseline_init(b);
+		return lwk_remove_file(r->dir, LWK_BASELINE_FILE, err);
+	}
 	*have = true;
 	return 0;
 }
@@ -116,7 +122,7 @@ static int node_sync(struct lwk_registry *r, const struct lwk_partition *parts, 
 	if (lwk_native_plan(&b, keep, nkeep, &pl, err) < 0 ||
 	    lwk_native_apply(&b, &pl, note, notelen, err) < 0)
 		goto out;
-	if (!pl.any && lwk_remove_durable(r->dir, LWK_BASELINE_FILE, err) < 0)
+	if (!pl.any && lwk_remove_file(r->dir, LWK_BASELINE_FILE, err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -126,30 +132,29 @@ out:
 	return rc;
 }
 
-/* Undoes p's recorded steps, newest first, and drops its record. The node
- * is not re-steered here: callers do it once for all. */
+/* Undoes p's recorded steps, newest first, and drops its record. Undo is
+ * idempotent, so a teardown killed half-way is simply done again. A record
+ * from an earlier boot undoes nothing: what it describes died with that
+ * boot, and its paths may now belong to someone else. The node is not
+ * re-steered here: callers do it once for all. */
 static int teardown(struct lwk_registry *r, struct lwk_partition *p, struct lwk_err *err)
 {
 	const struct lwk_backend *be = lwk_backend_get(p->backend);
 
+	if (lwk_partition_stale_boot(p))
+		p->nsteps = 0;
 	if (p->nsteps && !be)
 		return lwk_err_set(err, ENOSYS, "partition %s: backend %s is not built in, "
 				   "cannot undo its steps", p->id,
 				   lwk_registry_backend_name(p->backend));
-	while (p->nsteps > 0) {
-		struct lwk_step *s = &p->step[p->nsteps - 1];
+	for (unsigned i = p->nsteps; i-- > 0;) {
+		struct lwk_step *s = &p->step[i];
 		char point[48];
 
 		if (be->undo(p, s->name, s->arg, err) < 0)
 			return lwk_err_prefix(err, "partition %s", p->id);
 		snprintf(point, sizeof(point), "undo-%s", s->name);
 		lwk_fault_point(point);
-		/* Dropping undone steps keeps a later reap from redoing them;
-		 * a crash before this write only makes reap undo them again,
-		 * which undo allows. */
-		p->nsteps--;
-		if (lwk_registry_put(r, p, err) < 0)
-			return -1;
 	}
 	if (lwk_registry_del(r, p->id, err) < 0)
 		return -1;
@@ -213,6 +218,7 @@ static int fill_partition(const struct lwk_create_req *req, const struct lwk_bac
 	p->backend = be->kind;
 	p->state = LWK_PART_CREATING;
 	p->creator = getpid();
+	snprintf(p->boot_id, sizeof(p->boot_id), "%s", lwk_boot_id());
 	p->created = time(NULL);
 	if (req->owner)
 		snprintf(p->owner, sizeof(p->owner), "%s", req->owner);
@@ -252,6 +258,8 @@ static int check_fit(struct lwk_registry *r, const struct lwk_partition *p,
 		if (!strcmp(parts[i].id, p->id))
 			return lwk_err_set(err, EEXIST, "partition %s already exists: choose "
 					   "another id or destroy it first", p->id);
+		if (lwk_partition_stale_boot(&parts[i]))
+			continue;
 		if (hwloc_bitmap_intersects(parts[i].cpus, p->cpus)) {
 			char l[256];
 			hwloc_bitmap_t o = hwloc_bitmap_alloc();
@@ -539,6 +547,7 @@ int lwk_reap(const char *statedir, const char *owner, bool stale,
 	for (size_t i = 0; i < n; i++) {
 		struct lwk_partition *p = &parts[i];
 		bool go = p->state != LWK_PART_LIVE ||	/* abandoned: we hold the lock */
+			  lwk_partition_stale_boot(p) ||
 			  (owner && !strcmp(p->owner, owner)) ||
 			  (stale && p->owner[0] && !owner_alive(p->owner));
 

@@ -47,6 +47,8 @@ struct lwk_partition {
 	time_t created;
 	char cgroup[256];		/* native: its cpuset directory */
 	char note[256];			/* remarks from creation, e.g. why not exclusive */
+	char boot_id[40];		/* kernel boot it was made in: after a reboot the
+					 * record is stale and reap drops it, undoing nothing */
 	unsigned nsteps;
 	struct lwk_step step[LWK_STEPS_MAX];	/* changes recorded, oldest first */
 };

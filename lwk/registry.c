@@ -47,6 +47,22 @@ const char *lwk_part_state_name(enum lwk_part_state s)
 	return (unsigned)s < 3 ? state_names[s] : "?";
 }
 
+const char *lwk_boot_id(void)
+{
+	static char id[40];
+
+	if (!id[0] && lwk_read_str("/proc/sys/kernel/random/boot_id", id, sizeof(id), NULL) < 0)
+		id[0] = '\0';
+	return id;
+}
+
+bool lwk_partition_stale_boot(const struct lwk_partition *p)
+{
+	const char *now = lwk_boot_id();
+
+	return p->boot_id[0] && now[0] && strcmp(p->boot_id, now);
+}
+
 bool lwk_id_valid(const char *id)
 {
 	size_t n = strlen(id);
@@ -169,6 +185,7 @@ char *lwk_record_format(const struct lwk_partition *p)
 	char *list = NULL;
 
 	sb_value(&b, "id", p->id);
+	sb_value(&b, "boot", p->boot_id[0] ? p->boot_id : lwk_boot_id());
 	sb_value(&b, "owner", p->owner);
 	sb_printf(&b, "creator=%ld\n", (long)p->creator);
 	sb_printf(&b, "backend=%s\n", lwk_registry_backend_name(p->backend));
@@ -227,6 +244,8 @@ static int parse_line(struct lwk_partition *p, const char *key, const char *v)
 
 	if (!strcmp(key, "id"))
 		return lwk_id_valid(v) ? copy_field(p->id, sizeof(p->id), v) : -1;
+	if (!strcmp(key, "boot"))
+		return copy_field(p->boot_id, sizeof(p->boot_id), v);
 	if (!strcmp(key, "owner"))
 		return copy_field(p->owner, sizeof(p->owner), v);
 	if (!strcmp(key, "creator")) {
@@ -382,7 +401,24 @@ int lwk_registry_del(struct lwk_registry *r, const char *id, struct lwk_err *err
 	if (!lwk_id_valid(id))
 		return lwk_err_set(err, EINVAL, "bad partition id '%s'", id);
 	snprintf(name, sizeof(name), "%s.part", id);
-	return lwk_remove_durable(r->dir, name, err);
+	return lwk_remove_file(r->dir, name, err);
+}
+
+/* A record that does not parse and was written before this boot is what a
+ * power loss left half-written (see sysfile.h): its state is gone, so it is
+ * ignored, and deleted by whoever holds the lock. */
+static bool torn_old_record(struct lwk_registry *r, const char *name)
+{
+	char path[PATH_MAX + LWK_ID_MAX + 8];
+	struct stat st;
+	long long bt = lwk_boot_time();
+
+	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+	if (!bt || stat(path, &st) < 0 || (long long)st.st_mtime >= bt)
+		return false;
+	if (r->lockfd >= 0)
+		lwk_remove_file(r->dir, name, NULL);
+	return true;
 }
 
 static int cmp_part(const void *a, const void *b)
@@ -430,6 +466,10 @@ int lwk_registry_list(struct lwk_registry *r, struct lwk_partition **out, size_t
 			lwk_partition_fini(&arr[cnt]);
 			if (err && err->code == ENOENT)	/* removed meanwhile */
 				continue;
+			if (torn_old_record(r, de->d_name)) {
+				lwk_err_clear(err);
+				continue;
+			}
 			closedir(d);
 			lwk_partition_list_free(arr, cnt);
 			return -1;

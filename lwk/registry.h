@@ -6,9 +6,12 @@
  *   statedir/node.baseline   the node's original values while any partition
  *                            exists (written by the native backend)
  *
- * Every write is write-temp, fsync, rename, fsync dir, so a reader or a
- * crash sees the old record or the new one, never a mix. Records are
- * key=value lines; lwk_record_format/parse are pure, for the unit tests.
+ * Every write is write-temp then rename, so a reader or a killed writer
+ * sees the old record or the new one, never a mix. Records carry the boot
+ * id: after a reboot (whose kernel state is fresh) they are stale and reap
+ * drops them without undoing anything; see sysfile.h for why there is no
+ * fsync. Records are key=value lines; lwk_record_format/parse are pure,
+ * for the unit tests.
  */
 #ifndef LWK_REGISTRY_H
 #define LWK_REGISTRY_H
@@ -58,6 +61,11 @@ bool lwk_id_valid(const char *id);
 char *lwk_record_format(const struct lwk_partition *p);
 int lwk_record_parse(const char *text, const char *what, struct lwk_partition *p,
 		     struct lwk_err *err);
+
+/* This kernel boot's id (/proc/sys/kernel/random/boot_id), "" if unknown. */
+const char *lwk_boot_id(void);
+/* Was p recorded in an earlier boot (its node state is gone)? */
+bool lwk_partition_stale_boot(const struct lwk_partition *p);
 
 /* Name <-> enum helpers that do not depend on the spec module. */
 const char *lwk_registry_backend_name(enum lwk_backend_kind b);

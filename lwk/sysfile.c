@@ -160,22 +160,6 @@ int lwk_write_mask(const char *path, hwloc_const_bitmap_t set, struct lwk_err *e
 	return lwk_write_str(path, buf, err);
 }
 
-static int fsync_dir(const char *dir, struct lwk_err *err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return lwk_err_set(err, errno, "cannot open %s: %s", dir, strerror(errno));
-	if (fsync(fd) < 0) {
-		int e = errno;
-
-		close(fd);
-		return lwk_err_set(err, e, "cannot sync %s: %s", dir, strerror(e));
-	}
-	close(fd);
-	return 0;
-}
-
 int lwk_write_atomic(const char *dir, const char *name, const char *text,
 		     struct lwk_err *err)
 {
@@ -204,11 +188,11 @@ int lwk_write_atomic(const char *dir, const char *name, const char *text,
 		text += n;
 		len -= n;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	if (close(fd) < 0) {
 		int e = errno;
 
 		unlink(tmp);
-		return lwk_err_set(err, e, "cannot sync %s: %s", tmp, strerror(e));
+		return lwk_err_set(err, e, "cannot write %s: %s", tmp, strerror(e));
 	}
 	if (rename(tmp, dst) < 0) {
 		int e = errno;
@@ -216,10 +200,10 @@ int lwk_write_atomic(const char *dir, const char *name, const char *text,
 		unlink(tmp);
 		return lwk_err_set(err, e, "cannot rename %s to %s: %s", tmp, dst, strerror(e));
 	}
-	return fsync_dir(dir, err);
+	return 0;
 }
 
-int lwk_remove_durable(const char *dir, const char *name, struct lwk_err *err)
+int lwk_remove_file(const char *dir, const char *name, struct lwk_err *err)
 {
 	char path[4096];
 
@@ -227,5 +211,22 @@ int lwk_remove_durable(const char *dir, const char *name, struct lwk_err *err)
 		return lwk_err_set(err, ENAMETOOLONG, "path too long under %s", dir);
 	if (unlink(path) < 0 && errno != ENOENT)
 		return lwk_err_set(err, errno, "cannot remove %s: %s", path, strerror(errno));
-	return fsync_dir(dir, err);
+	return 0;
+}
+
+long long lwk_boot_time(void)
+{
+	static long long bt = -1;
+	char *text, *s;
+
+	if (bt >= 0)
+		return bt;
+	bt = 0;
+	if (lwk_read_all("/proc/stat", &text, NULL) == 0) {
+		s = strstr(text, "\nbtime ");
+		if (s)
+			bt = strtoll(s + 7, NULL, 10);
+		free(text);
+	}
+	return bt;
 }

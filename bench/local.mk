@@ -10,3 +10,8 @@ noinst_PROGRAMS += bench/partition_bench
 bench_partition_bench_SOURCES = bench/partition_bench.c
 bench_partition_bench_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 bench_partition_bench_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS)
+# lwkshare-bench: cost of lwk_share / lwk_place on a 256-core, 8-NUMA machine (issue 4)
+noinst_PROGRAMS += bench/lwkshare-bench
+bench_lwkshare_bench_SOURCES = bench/lwkshare_bench.c bench/stats.c bench/stats.h
+bench_lwkshare_bench_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+bench_lwkshare_bench_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) -lm

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "stats.h"
@@ -53,6 +54,7 @@ struct worker {
 	double noise_ns;		/* sum of detours / of excess work */
 	uint64_t runtime_ns;
 	uint64_t min_gap_ns, threshold_ns;
+	long preempt;			/* involuntary context switches while measuring */
 	struct ns_stats st;
 };
 
@@ -236,12 +238,25 @@ static void run_bsp(struct worker *w, unsigned *sense)
 	w->n = g.iters;
 }
 
+/* Involuntary context switches of the calling thread: how often another
+ * task took this CPU from us (IRQs and hypervisor steal do not count). */
+static long nivcsw(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru) < 0)
+		return 0;
+	return ru.ru_nivcsw;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	unsigned sense = 0;
+	long cs;
 
 	w->err = pin_self(w->cpu);
+	cs = nivcsw();
 	/* a worker that could not pin still joins every barrier, so that the
 	 * others do not wait forever; main reports the failure */
 	switch (g.o.mode) {
@@ -255,6 +270,7 @@ static void *worker_main(void *arg)
 		run_bsp(w, &sense);
 		break;
 	}
+	w->preempt = nivcsw() - cs;
 	return NULL;
 }
 
@@ -404,6 +420,7 @@ struct summary {
 	double overhead_pct;
 	uint64_t max_detour_ns;
 	uint64_t dropped;
+	long preempt;
 };
 
 static void summarise(struct worker *w, struct summary *s)
@@ -412,6 +429,7 @@ static void summarise(struct worker *w, struct summary *s)
 	ns_stats_compute(w->v, w->n, &w->st);
 	s->st = w->st;
 	s->dropped = w->dropped;
+	s->preempt = w->preempt;
 	if (g.o.mode == M_DETOUR) {
 		s->overhead_pct = noise_overhead_pct(w->noise_ns, (double)w->runtime_ns);
 		s->max_detour_ns = w->st.max;
@@ -426,10 +444,11 @@ static void print_kv(FILE *f, const struct summary *s, const char *extra)
 {
 	fprintf(f, "lwknoise mode=%s cpu=%s count=%zu min_ns=%" PRIu64 " median_ns=%" PRIu64
 		" p99_ns=%" PRIu64 " p999_ns=%" PRIu64 " max_ns=%" PRIu64 " mean_ns=%.1f"
-		" max_detour_ns=%" PRIu64 " overhead_pct=%.6f dropped=%" PRIu64 " duration_s=%g%s\n",
+		" max_detour_ns=%" PRIu64 " overhead_pct=%.6f dropped=%" PRIu64 " preempt=%ld"
+		" duration_s=%g%s\n",
 		mode_name[g.o.mode], s->cpu, s->st.count, s->st.min, s->st.median, s->st.p99,
 		s->st.p999, s->st.max, s->st.mean, s->max_detour_ns, s->overhead_pct, s->dropped,
-		g.o.duration_s, extra);
+		s->preempt, g.o.duration_s, extra);
 }
 
 static void print_row(FILE *f, const struct summary *s)
@@ -444,9 +463,9 @@ static void json_obj(FILE *f, const struct summary *s)
 	fprintf(f, "{\"cpu\":\"%s\",\"count\":%zu,\"min_ns\":%" PRIu64 ",\"median_ns\":%" PRIu64
 		",\"p99_ns\":%" PRIu64 ",\"p999_ns\":%" PRIu64 ",\"max_ns\":%" PRIu64
 		",\"mean_ns\":%.1f,\"max_detour_ns\":%" PRIu64 ",\"overhead_pct\":%.6f"
-		",\"dropped\":%" PRIu64 "}",
+		",\"dropped\":%" PRIu64 ",\"preempt\":%ld}",
 		s->cpu, s->st.count, s->st.min, s->st.median, s->st.p99, s->st.p999, s->st.max,
-		s->st.mean, s->max_detour_ns, s->overhead_pct, s->dropped);
+		s->st.mean, s->max_detour_ns, s->overhead_pct, s->dropped, s->preempt);
 }
 
 static FILE *open_out(const char *path)
@@ -588,6 +607,8 @@ int main(int argc, char **argv)
 		}
 		ns_stats_compute(iterv, g.iters, &all.st);
 		all.max_detour_ns = all.st.max - ideal;
+		for (i = 0; i < g.nw; i++)
+			all.preempt += g.w[i].preempt;
 		all.overhead_pct = noise_overhead_pct(all.st.sum - (double)ideal * (double)g.iters,
 						      all.st.sum);
 		snprintf(extra, sizeof(extra),
@@ -601,6 +622,7 @@ int main(int argc, char **argv)
 		all.overhead_pct = noise_overhead_pct(total_noise, (double)total_rt);
 		for (i = 0; i < g.nw; i++) {
 			all.dropped += g.w[i].dropped;
+			all.preempt += g.w[i].preempt;
 			if (sum[i].max_detour_ns > all.max_detour_ns)
 				all.max_detour_ns = sum[i].max_detour_ns;
 		}

@@ -1,1 +1,2 @@
 # doc: rules added by its owner
+dist_man_MANS += doc/lwk.conf.5

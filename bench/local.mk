@@ -10,6 +10,11 @@ noinst_PROGRAMS += bench/lwkrun_overhead
 bench_lwkrun_overhead_SOURCES = bench/lwkrun_overhead.c
 bench_lwkrun_overhead_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 bench_lwkrun_overhead_LDADD = $(HWLOC_LIBS)
+# partition_bench: create+destroy cost of a native partition (issue 2)
+noinst_PROGRAMS += bench/partition_bench
+bench_partition_bench_SOURCES = bench/partition_bench.c
+bench_partition_bench_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+bench_partition_bench_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS)
 # lwkshare-bench: cost of lwk_share / lwk_place on a 256-core, 8-NUMA machine (issue 4)
 noinst_PROGRAMS += bench/lwkshare-bench
 bench_lwkshare_bench_SOURCES = bench/lwkshare_bench.c bench/stats.c bench/stats.h

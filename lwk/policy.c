@@ -154,10 +154,26 @@ static int set_backends(struct lwk_policy *p, char *v, struct lwk_err *err)
 	return 0;
 }
 
+/* Drops blanks next to commas ("1-3, 5" -> "1-3,5"), as the other lists allow. */
+static void squeeze_commas(char *v)
+{
+	char *r, *w = v;
+
+	for (r = v; *r; r++) {
+		if ((*r == ' ' || *r == '\t') &&
+		    ((w > v && w[-1] == ',') || r[strspn(r, " \t")] == ','))
+			continue;
+		*w++ = *r;
+	}
+	*w = '\0';
+}
+
 static int set_lwk_cpus(struct lwk_policy *p, char *v, struct lwk_err *err)
 {
 	hwloc_bitmap_t b = NULL;
 	char why[160];
+
+	squeeze_commas(v);
 
 	if (strcmp(v, "all") != 0 &&
 	    lwk_list_parse(v, MAX_CPU_INDEX, &b, why, sizeof(why)))

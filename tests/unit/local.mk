@@ -10,3 +10,4 @@ include $(srcdir)/tests/unit/place.mk
 include $(srcdir)/tests/unit/native.mk
 include $(srcdir)/tests/unit/noise_stats.mk
 include $(srcdir)/tests/unit/launcher.mk
+include $(srcdir)/tests/unit/backends.mk

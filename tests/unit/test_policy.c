@@ -21,7 +21,10 @@ static char path[sizeof(tmpdir) + 32];
 
 static void setup(void)
 {
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		exit(1);
+	}
 	snprintf(path, sizeof(path), "%s/lwk.conf", tmpdir);
 }
 
@@ -29,7 +32,6 @@ static void teardown(void)
 {
 	unlink(path);
 	rmdir(tmpdir);
-	strcpy(tmpdir, "/tmp/lwk-policy-test.XXXXXX");
 }
 
 static void write_conf(const char *text, size_t len, mode_t mode)
@@ -76,7 +78,7 @@ START_TEST(test_good_file)
 		"# site policy\n"
 		"\n"
 		"backends = native, mckernel   # no mOS here\n"
-		"lwk_cpus=1-7,9\n"
+		"lwk_cpus=1-7 ,\t9\n"
 		"\tmin_linux_cores   =   2\r\n"
 		"max_core_share = 75%\n"
 		"max_mem_share = 50\n"
@@ -284,7 +286,8 @@ START_TEST(test_missing_and_unsafe_file)
 	int rc;
 
 	lwk_policy_init(&p);
-	ck_assert_int_eq(lwk_policy_load(&p, path, &err), -1);	/* not written yet */
+	unlink(path);
+	ck_assert_int_eq(lwk_policy_load(&p, path, &err), -1);	/* no file */
 	ck_assert_int_eq(err.code, ENOENT);
 	snprintf(want, sizeof(want), "%s: cannot open: ", path);
 	ck_assert(strstr(err.msg, want) == err.msg);
@@ -526,7 +529,8 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	/* unchecked: one temp dir for the whole case, removed even when a test fails */
+	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_builtin_defaults);
 	tcase_add_test(tc, test_good_file);
 	tcase_add_test(tc, test_example_file);

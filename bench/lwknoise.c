@@ -67,7 +67,9 @@ static struct {
 	uint64_t quantum_ns;		/* calibrated duration of one quantum */
 	uint64_t start_ns;
 	/* bsp */
-	size_t iters;
+	size_t iters;			/* capacity */
+	size_t done;			/* iterations run */
+	atomic_size_t last_iter;	/* set by worker 0 */
 	uint64_t *iter_end;		/* written by worker 0 */
 	/* barriers */
 	atomic_uint arrived;
@@ -217,25 +219,33 @@ static void run_fwq(struct worker *w, unsigned *sense)
 	w->runtime_ns = t0 - first;
 }
 
+/* Runs until --duration is over: worker 0 names the last iteration before
+ * the barrier that ends it, and everyone leaves after that barrier. */
 static void run_bsp(struct worker *w, unsigned *sense)
 {
-	uint64_t t0, t1;
+	uint64_t t0, t1, end = 0;
 	size_t i;
 
 	barrier(sense);
-	if (w->idx == 0)
+	if (w->idx == 0) {
 		g.start_ns = now_ns();
+		end = g.start_ns + (uint64_t)(g.o.duration_s * 1e9);
+	}
 	for (i = 0; i < g.iters; i++) {
 		t0 = now_ns();
 		work(g.loops);
 		t1 = now_ns();
 		w->t[i] = t0;
 		w->v[i] = t1 - t0;
+		if (w->idx == 0 && (t1 >= end || i + 1 == g.iters))
+			atomic_store(&g.last_iter, i);
 		barrier(sense);
 		if (w->idx == 0)
 			g.iter_end[i] = now_ns();
+		if (atomic_load(&g.last_iter) == i)
+			break;
 	}
-	w->n = g.iters;
+	w->n = i + 1;
 }
 
 /* Involuntary context switches of the calling thread: how often another
@@ -487,7 +497,7 @@ static void write_csv(void)
 		uint64_t prev = g.start_ns;
 
 		fputs("iter,t_ns,iter_ns\n", f);
-		for (k = 0; k < g.iters; k++) {
+		for (k = 0; k < g.done; k++) {
 			fprintf(f, "%zu,%" PRId64 ",%" PRIu64 "\n", k, (int64_t)(prev - g.start_ns),
 				g.iter_end[k] - prev);
 			prev = g.iter_end[k];
@@ -551,6 +561,7 @@ int main(int argc, char **argv)
 	}
 	if (g.o.mode == M_BSP && !(g.iter_end = calloc(g.iters, sizeof(*g.iter_end))))
 		die("out of memory");
+	atomic_store(&g.last_iter, SIZE_MAX);
 	i = 0;
 	hwloc_bitmap_foreach_begin(cpu, cpus) {
 		g.w[i].idx = i;
@@ -566,6 +577,7 @@ int main(int argc, char **argv)
 			die("cannot start a worker thread");
 	for (i = 0; i < g.nw; i++)
 		pthread_join(g.w[i].th, NULL);
+	g.done = g.w[0].n;
 	for (i = 0; i < g.nw; i++)
 		if (g.w[i].err)
 			die("cannot pin a thread to CPU %u: %s (is it in this process's cpuset?)",
@@ -598,18 +610,18 @@ int main(int argc, char **argv)
 		for (i = 0; i < g.nw; i++)
 			if (g.w[i].st.count && g.w[i].st.min < ideal)
 				ideal = g.w[i].st.min;
-		iterv = malloc((g.iters + 1) * sizeof(*iterv));
+		iterv = malloc((g.done + 1) * sizeof(*iterv));
 		if (!iterv)
 			die("out of memory");
-		for (k = 0; k < g.iters; k++) {
+		for (k = 0; k < g.done; k++) {
 			iterv[k] = g.iter_end[k] - prev;
 			prev = g.iter_end[k];
 		}
-		ns_stats_compute(iterv, g.iters, &all.st);
+		ns_stats_compute(iterv, g.done, &all.st);
 		all.max_detour_ns = all.st.max - ideal;
 		for (i = 0; i < g.nw; i++)
 			all.preempt += g.w[i].preempt;
-		all.overhead_pct = noise_overhead_pct(all.st.sum - (double)ideal * (double)g.iters,
+		all.overhead_pct = noise_overhead_pct(all.st.sum - (double)ideal * (double)g.done,
 						      all.st.sum);
 		snprintf(extra, sizeof(extra),
 			 " ideal_ns=%" PRIu64 " threads=%u slowdown_median=%.4f slowdown_mean=%.4f"

@@ -11,6 +11,7 @@
  * change to its last, so a record still creating or destroying seen under
  * the lock was abandoned: reap tears it down the same way.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -512,6 +513,22 @@ int lwk_partition_list(const char *statedir, struct lwk_partition **out, size_t 
 	return lwk_registry_list(&reg, out, n, err);
 }
 
+/* Temporary files of writers killed between write and rename. */
+static void remove_temps(struct lwk_registry *r)
+{
+	DIR *d = opendir(r->dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' && n > 5 && !strcmp(de->d_name + n - 4, ".tmp"))
+			lwk_remove_file(r->dir, de->d_name, NULL);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Default liveness: "pid:N" lives while N runs; other owners are kept. */
 static bool default_alive(const char *owner)
 {
@@ -544,6 +561,7 @@ int lwk_reap(const char *statedir, const char *owner, bool stale,
 		return err && err->code == ENOENT ? (lwk_err_clear(err), 0) : -1;
 	if (lwk_registry_lock(&reg, err) < 0 || lwk_registry_list(&reg, &parts, &n, err) < 0)
 		goto out;
+	remove_temps(&reg);
 	for (size_t i = 0; i < n; i++) {
 		struct lwk_partition *p = &parts[i];
 		bool go = p->state != LWK_PART_LIVE ||	/* abandoned: we hold the lock */

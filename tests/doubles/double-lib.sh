@@ -2,7 +2,7 @@
 set -u
 : "${LWK_DOUBLE_STATE:?LWK_DOUBLE_STATE must name the test doubles state directory}"
 S=$LWK_DOUBLE_STATE
-mkdir -p "$S/inject"
+[ -d "$S/inject" ] || mkdir -p "$S/inject"
 EINVAL=22 ENOMEM=12 EBUSY=16 ENOENT=2
 
 # Logs the invocation: program name, then arguments ('quoted' if they

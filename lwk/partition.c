@@ -166,8 +166,9 @@ static int teardown(struct lwk_registry *r, struct lwk_partition *p, struct lwk_
 static const struct lwk_backend *choose_backend(enum lwk_backend_kind want, char *why,
 						size_t len)
 {
+	/* A node set up for a multi-kernel gets it; native is the fallback. */
 	static const enum lwk_backend_kind order[] = {
-		LWK_BACKEND_NATIVE, LWK_BACKEND_MCKERNEL, LWK_BACKEND_MOS
+		LWK_BACKEND_MCKERNEL, LWK_BACKEND_MOS, LWK_BACKEND_NATIVE
 	};
 	const struct lwk_backend *be;
 

@@ -109,13 +109,13 @@ static int find_partition(const struct lwk_topo *tp, const struct opts *o,
 /* hwloc's x86 backend migrates the process onto every CPU to run CPUID
  * there: LWK cores included, and slow where CPUID traps to a hypervisor.
  * The Linux backend's sysfs view has the cores and NUMA nodes lwkrun needs
- * (lwk_topo_load keeps hwloc's plugins out already). A caller's own
- * HWLOC_COMPONENTS wins and is passed on unchanged. */
+ * (lwk_topo_load keeps hwloc's plugins out already). The caller's own
+ * HWLOC_COMPONENTS, or a topology it points hwloc at (HWLOC_SYNTHETIC,
+ * HWLOC_XMLFILE, HWLOC_FSROOT: tests, sites), wins and is passed on. */
 static const char hwloc_components[] = "HWLOC_COMPONENTS";
 
 static bool hwloc_quiet(void)
 {
-	/* ... as does a topology the caller points hwloc at (tests, sites). */
 	if (getenv(hwloc_components) || getenv("HWLOC_SYNTHETIC") || getenv("HWLOC_XMLFILE") ||
 	    getenv("HWLOC_FSROOT"))
 		return false;

@@ -2,13 +2,14 @@
 set -u
 : "${LWK_DOUBLE_STATE:?LWK_DOUBLE_STATE must name the test doubles state directory}"
 S=$LWK_DOUBLE_STATE
-mkdir -p "$S/inject"
+[ -d "$S/inject" ] || mkdir -p "$S/inject"
 EINVAL=22 ENOMEM=12 EBUSY=16 ENOENT=2
 
 # Logs the invocation: program name, then arguments ('quoted' if they
 # contain spaces).
 dbl_log() {
 	_l=$1; shift
+	[ -z "${LWK_DOUBLE_LIB:-}" ] || _l="[libihk] $_l"
 	for _a in "$@"; do
 		case $_a in
 		*' '*|'') _l="$_l '$_a'" ;;

@@ -8,8 +8,8 @@
 #   ihk/memfree/NODE    bytes a node can still give (default 16 GiB, nodes 0-1)
 IHK="$S/ihk"
 DEV=${LWK_IHK_DEV:-$S/dev/mcd0}
-DEVDIR=$(dirname "$DEV")
-mkdir -p "$IHK/mem" "$IHK/os" "$IHK/memfree" "$DEVDIR"
+DEVDIR=${DEV%/*}
+[ -d "$IHK/memfree" ] && [ -d "$DEVDIR" ] || mkdir -p "$IHK/mem" "$IHK/os" "$IHK/memfree" "$DEVDIR"
 [ -e "$IHK/cpus" ] || : > "$IHK/cpus"
 [ -e "$IHK/ncpus" ] || echo 8 > "$IHK/ncpus"
 [ -e "$DEV" ] || : > "$DEV"
@@ -46,8 +46,6 @@ os_status() {	# N -> status, applying the transitions a poll would see
 
 # Pids that have file $1 open (what holds /dev/mcosN), from /proc.
 holders() {
-	for _fd in /proc/[0-9]*/fd/*; do
-		[ "$(readlink "$_fd" 2>/dev/null)" = "$1" ] || continue
-		_p=${_fd#/proc/}; echo "${_p%%/*}"
-	done | sort -u
+	find /proc/[0-9]*/fd -maxdepth 1 -lname "$1" 2>/dev/null |
+		sed -n 's|^/proc/\([0-9]*\)/fd/.*|\1|p' | sort -u
 }

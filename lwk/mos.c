@@ -270,6 +270,8 @@ static int mos_undo(const struct lwk_partition *p, const char *step, const char 
 	struct mos m;
 
 	mos_open(&m);
+	if (access(m.sysfs, F_OK) < 0)
+		return 0;	/* not an mOS kernel (any more): no partition to delete */
 	if (!strcmp(step, "mos-jobid"))
 		return undo_jobid(&m, arg, err);
 	if (!strcmp(step, "mos-part"))

@@ -163,11 +163,44 @@ static int teardown(struct lwk_registry *r, struct lwk_partition *p, struct lwk_
 	return 0;
 }
 
+static bool abandoned(const struct lwk_partition *p)
+{
+	/* called under the lock: nobody is working on a non-live record */
+	return p->state != LWK_PART_LIVE || lwk_partition_stale_boot(p);
+}
+
+/* Tears down what crashed creators and destroyers left, so that their CPUs
+ * and memory are free again, and re-lists. */
+static int reap_abandoned(struct lwk_registry *r, struct lwk_partition **parts, size_t *n,
+			  struct lwk_err *err)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (!abandoned(&(*parts)[i]))
+			continue;
+		if (teardown(r, &(*parts)[i], err) < 0)
+			return lwk_err_prefix(err, "cleaning up after a crashed creator "
+					      "(lwkpart reap retries)");
+		k++;
+	}
+	if (!k)
+		return 0;
+	lwk_partition_list_free(*parts, *n);
+	*parts = NULL;
+	*n = 0;
+	if (lwk_registry_list(r, parts, n, err) < 0 ||
+	    node_sync(r, *parts, *n, NULL, NULL, 0, err) < 0)
+		return -1;
+	return 0;
+}
+
 static const struct lwk_backend *choose_backend(enum lwk_backend_kind want, char *why,
 						size_t len)
 {
+	/* A node set up for a multi-kernel gets it; native is the fallback. */
 	static const enum lwk_backend_kind order[] = {
-		LWK_BACKEND_NATIVE, LWK_BACKEND_MCKERNEL, LWK_BACKEND_MOS
+		LWK_BACKEND_MCKERNEL, LWK_BACKEND_MOS, LWK_BACKEND_NATIVE
 	};
 	const struct lwk_backend *be;
 
@@ -281,7 +314,8 @@ static int check_fit(struct lwk_registry *r, const struct lwk_partition *p,
 		lwk_err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	memcpy(all, parts, n * sizeof(*all));
+	if (n)
+		memcpy(all, parts, n * sizeof(*all));
 	all[n] = *p;
 	if (baseline_load(r, &b, &have, err) < 0 || (!have && lwk_baseline_read(&b, err) < 0))
 		goto out;
@@ -358,7 +392,8 @@ int lwk_partition_create(const struct lwk_create_req *req, struct lwk_partition 
 		goto out_free;
 	if (lwk_registry_open(&reg, req->statedir, true, err) < 0)
 		goto out_free;
-	if (lwk_registry_lock(&reg, err) < 0 || lwk_registry_list(&reg, &parts, &n, err) < 0)
+	if (lwk_registry_lock(&reg, err) < 0 || lwk_registry_list(&reg, &parts, &n, err) < 0 ||
+	    reap_abandoned(&reg, &parts, &n, err) < 0)
 		goto out_close;
 	if (req->id)
 		snprintf(p.id, sizeof(p.id), "%s", req->id);
@@ -564,8 +599,7 @@ int lwk_reap(const char *statedir, const char *owner, bool stale,
 	remove_temps(&reg);
 	for (size_t i = 0; i < n; i++) {
 		struct lwk_partition *p = &parts[i];
-		bool go = p->state != LWK_PART_LIVE ||	/* abandoned: we hold the lock */
-			  lwk_partition_stale_boot(p) ||
+		bool go = abandoned(p) ||
 			  (owner && !strcmp(p->owner, owner)) ||
 			  (stale && p->owner[0] && !owner_alive(p->owner));
 

@@ -9,6 +9,7 @@ EINVAL=22 ENOMEM=12 EBUSY=16 ENOENT=2
 # contain spaces).
 dbl_log() {
 	_l=$1; shift
+	[ -z "${LWK_DOUBLE_LIB:-}" ] || _l="[libihk] $_l"
 	for _a in "$@"; do
 		case $_a in
 		*' '*|'') _l="$_l '$_a'" ;;

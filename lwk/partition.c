@@ -57,6 +57,7 @@ static void part_copy(struct lwk_partition *dst, const struct lwk_partition *src
 	*dst = *src;
 	dst->cpus = c;
 	dst->mems = m;
+	dst->linux_cpus = NULL;	/* borrowed from a request: not kept */
 	hwloc_bitmap_copy(c, src->cpus);
 	hwloc_bitmap_copy(m, src->mems);
 }
@@ -238,6 +239,7 @@ static int fill_partition(const struct lwk_create_req *req, const struct lwk_bac
 	if (pl->nmem > LWK_MAX_NUMA)
 		return lwk_err_set(err, EINVAL, "too many NUMA nodes in the reservation");
 	hwloc_bitmap_copy(p->cpus, pl->cpus);
+	p->linux_cpus = pl->linux_cpus;
 	if (pl->mems && !hwloc_bitmap_iszero(pl->mems))
 		hwloc_bitmap_copy(p->mems, pl->mems);
 	else

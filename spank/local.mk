@@ -27,3 +27,5 @@ EXTRA_DIST += tests/slurm/cluster tests/slurm/run tests/slurm/mpi_report.c
 check-slurm: all
 	LWK_BUILDDIR=$(abs_top_builddir) $(SHELL) $(abs_top_srcdir)/tests/slurm/run
 .PHONY: check-slurm
+EXTRA_DIST += tests/slurm/scenarios.sh contrib/slurm/epilog contrib/slurm/plugstack.conf.d/lwk.conf \
+	contrib/demo bench/launch_overhead

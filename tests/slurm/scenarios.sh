@@ -190,8 +190,13 @@ sc_scancel() {
 	i=0
 	while [ -z "$(parts)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	job=$(squeue -h -o %i -t running | sort -n | tail -1)
-	sleep 0.5
-	tasks=$(cat /sys/fs/cgroup/cpuset/lwk/job."$job"/cgroup.procs 2>/dev/null | tr '\n' ' ')
+	i=0
+	tasks=""
+	while [ -z "$tasks" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+		tasks=$(cat /sys/fs/cgroup/cpuset/lwk/job."$job"/cgroup.procs 2>/dev/null | tr '\n' ' ')
+	done
 	t_match "$CFG scancel: the step's task runs in the partition" '[0-9]' "$tasks"
 	scancel "$job"
 	i=0
@@ -214,9 +219,12 @@ sc_stepd_kill() {
 	begin stepd_kill
 	job=$(sbatch --parsable -n1 -o /dev/null --wrap "srun --lwk=cores:1 -n1 sleep 60")
 	i=0
-	while [ -z "$(parts)" ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
-	sleep 0.5
-	tasks=$(cat /sys/fs/cgroup/cpuset/lwk/job."$job"/cgroup.procs 2>/dev/null | tr '\n' ' ')
+	tasks=""
+	while [ -z "$tasks" ] && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+		tasks=$(cat /sys/fs/cgroup/cpuset/lwk/job."$job"/cgroup.procs 2>/dev/null | tr '\n' ' ')
+	done
 	stepd=""
 	for f in /proc/[0-9]*/cmdline; do
 		c=$( { tr '\0' ' ' < "$f"; } 2>/dev/null)

@@ -5,6 +5,11 @@ bench_lwknoise_SOURCES = bench/lwknoise.c bench/stats.c bench/stats.h
 bench_lwknoise_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) -pthread
 bench_lwknoise_LDADD = $(HWLOC_LIBS) -lm -lpthread
 EXTRA_DIST += bench/isolation/run
+# lwkrun_overhead: what lwkrun adds to a process start (issue 4; target < 2 ms)
+noinst_PROGRAMS += bench/lwkrun_overhead
+bench_lwkrun_overhead_SOURCES = bench/lwkrun_overhead.c
+bench_lwkrun_overhead_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+bench_lwkrun_overhead_LDADD = $(HWLOC_LIBS)
 # partition_bench: create+destroy cost of a native partition (issue 2)
 noinst_PROGRAMS += bench/partition_bench
 bench_partition_bench_SOURCES = bench/partition_bench.c

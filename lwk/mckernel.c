@@ -411,6 +411,13 @@ out:
 	return rc;
 }
 
+int lwk_mck_os_index(const struct lwk_partition *p)
+{
+	const char *arg = p->backend == LWK_BACKEND_MCKERNEL ? lwk_partition_step(p, "ihk-os") : NULL;
+
+	return arg ? os_index(arg) : -1;
+}
+
 static int mck_attach(const struct lwk_partition *p, pid_t pid, struct lwk_err *err)
 {
 	const char *arg = lwk_partition_step(p, "ihk-os");
@@ -549,7 +556,9 @@ static int mck_undo(const struct lwk_partition *p, const char *step, const char 
 	int rc, os;
 
 	lwk_ihk_open(&h);
-	if (!strcmp(step, "ihk-mem"))
+	if (access(h.dev, F_OK) < 0)
+		rc = 0;	/* IHK unloaded: it holds nothing any more */
+	else if (!strcmp(step, "ihk-mem"))
 		rc = undo_mem(&h, arg, err);
 	else if (!strcmp(step, "ihk-cpu"))
 		rc = undo_cpu(&h, arg, err);

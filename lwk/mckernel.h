@@ -28,4 +28,8 @@ unsigned lwk_mck_chunks(const struct lwk_partition *p, struct lwk_ihk_mem *m, un
  * result does not fit. */
 int lwk_mck_kargs(const char *extra, char *buf, size_t len, struct lwk_err *err);
 
+/* The McKernel instance of a live mckernel partition (what `mcexec N`
+ * takes: /dev/mcosN), or -1 if p is not one. */
+int lwk_mck_os_index(const struct lwk_partition *p);
+
 #endif

@@ -189,7 +189,7 @@ static int mos_create(struct lwk_journal *j, struct lwk_partition *p, struct lwk
 		goto out;
 	}
 	if (lwk_topo_load(&tp, err) < 0 ||
-	    lwk_mos_config(&tp, p->cpus, NULL, p->mem, p->nmem, spec, sizeof(spec), err) < 0)
+	    lwk_mos_config(&tp, p->cpus, p->linux_cpus, p->mem, p->nmem, spec, sizeof(spec), err) < 0)
 		goto out;
 	if (lwk_journal_add(j, "mos-part", err, "%s", spec) < 0 ||
 	    lwkctl(&m, "make the mOS partition", "-c", spec, err) < 0)
@@ -270,6 +270,8 @@ static int mos_undo(const struct lwk_partition *p, const char *step, const char 
 	struct mos m;
 
 	mos_open(&m);
+	if (access(m.sysfs, F_OK) < 0)
+		return 0;	/* not an mOS kernel (any more): no partition to delete */
 	if (!strcmp(step, "mos-jobid"))
 		return undo_jobid(&m, arg, err);
 	if (!strcmp(step, "mos-part"))

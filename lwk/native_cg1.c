@@ -220,28 +220,29 @@ static int apply_live(const struct lwk_baseline *b, const struct lwk_native_plan
 	bool made, overlap;
 	int rc = -1;
 
-	/* The Linux cpuset first shrinks to (current and wanted), so that the
-	 * LWK parent can grow without overlapping it, then takes its final
-	 * CPUs once the parent has shrunk. */
-	if (cg_mkdir(LINUXDIR, &made, err) < 0)
+	/* The Linux cpuset first shrinks to (current and wanted, minus what
+	 * the LWK parent holds now), so that the parent can grow without
+	 * overlapping it, then takes its final CPUs once the parent has
+	 * shrunk. Every file is checked rather than assumed, so that applying
+	 * again after a crash anywhere converges. */
+	if (cg_mkdir(LINUXDIR, &made, err) < 0 || cg_set_list(LINUXDIR, "mems", b->mems, err) < 0)
 		goto out;
-	if (made) {
-		if (cg_write_list(LINUXDIR, "mems", b->mems, err) < 0 ||
-		    cg_write_list(LINUXDIR, "cpus", pl->linux_cpus, err) < 0)
-			goto out;
+	if (made)
 		lwk_fault_point("linux-cpuset");
-	} else if (cg_read_list(LINUXDIR, "cpus", cur, err) == 0) {
-		hwloc_bitmap_and(tmp, cur, pl->linux_cpus);
-		if (!hwloc_bitmap_iszero(tmp) && cg_set_list(LINUXDIR, "cpus", tmp, err) < 0)
-			goto out;
-	} else {
+	if (cg_read_list(LINUXDIR, "cpus", cur, err) < 0)
 		goto out;
-	}
+	if (hwloc_bitmap_iszero(cur))
+		hwloc_bitmap_copy(cur, pl->linux_cpus);
+	hwloc_bitmap_and(tmp, cur, pl->linux_cpus);
+	if (!access(LWKDIR, F_OK) && cg_read_list(LWKDIR, "cpus", cur, NULL) == 0)
+		hwloc_bitmap_andnot(tmp, tmp, cur);
+	if (!hwloc_bitmap_iszero(tmp) && cg_set_list(LINUXDIR, "cpus", tmp, err) < 0)
+		goto out;
 
-	if (cg_mkdir(LWKDIR, &made, err) < 0)
+	if (cg_mkdir(LWKDIR, &made, err) < 0 || cg_set_list(LWKDIR, "mems", b->mems, err) < 0)
 		goto out;
-	if (made && (cg_write_list(LWKDIR, "mems", b->mems, err) < 0 ||
-		     cg_write(LWKDIR, "sched_load_balance", "0", err) < 0))
+	if (cg_read_int(LWKDIR, "sched_load_balance") != 0 &&
+	    cg_write(LWKDIR, "sched_load_balance", "0", err) < 0)
 		goto out;
 	overlap = sibling_overlap(pl->lwk, who, sizeof(who));
 	if (overlap && cg_read_int(LWKDIR, "cpu_exclusive") == 1 && drop_exclusive(err) < 0)

@@ -11,6 +11,7 @@
  * change to its last, so a record still creating or destroying seen under
  * the lock was abandoned: reap tears it down the same way.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,6 +57,7 @@ static void part_copy(struct lwk_partition *dst, const struct lwk_partition *src
 	*dst = *src;
 	dst->cpus = c;
 	dst->mems = m;
+	dst->linux_cpus = NULL;	/* borrowed from a request: not kept */
 	hwloc_bitmap_copy(c, src->cpus);
 	hwloc_bitmap_copy(m, src->mems);
 }
@@ -162,11 +164,44 @@ static int teardown(struct lwk_registry *r, struct lwk_partition *p, struct lwk_
 	return 0;
 }
 
+static bool abandoned(const struct lwk_partition *p)
+{
+	/* called under the lock: nobody is working on a non-live record */
+	return p->state != LWK_PART_LIVE || lwk_partition_stale_boot(p);
+}
+
+/* Tears down what crashed creators and destroyers left, so that their CPUs
+ * and memory are free again, and re-lists. */
+static int reap_abandoned(struct lwk_registry *r, struct lwk_partition **parts, size_t *n,
+			  struct lwk_err *err)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (!abandoned(&(*parts)[i]))
+			continue;
+		if (teardown(r, &(*parts)[i], err) < 0)
+			return lwk_err_prefix(err, "cleaning up after a crashed creator "
+					      "(lwkpart reap retries)");
+		k++;
+	}
+	if (!k)
+		return 0;
+	lwk_partition_list_free(*parts, *n);
+	*parts = NULL;
+	*n = 0;
+	if (lwk_registry_list(r, parts, n, err) < 0 ||
+	    node_sync(r, *parts, *n, NULL, NULL, 0, err) < 0)
+		return -1;
+	return 0;
+}
+
 static const struct lwk_backend *choose_backend(enum lwk_backend_kind want, char *why,
 						size_t len)
 {
+	/* A node set up for a multi-kernel gets it; native is the fallback. */
 	static const enum lwk_backend_kind order[] = {
-		LWK_BACKEND_NATIVE, LWK_BACKEND_MCKERNEL, LWK_BACKEND_MOS
+		LWK_BACKEND_MCKERNEL, LWK_BACKEND_MOS, LWK_BACKEND_NATIVE
 	};
 	const struct lwk_backend *be;
 
@@ -204,6 +239,7 @@ static int fill_partition(const struct lwk_create_req *req, const struct lwk_bac
 	if (pl->nmem > LWK_MAX_NUMA)
 		return lwk_err_set(err, EINVAL, "too many NUMA nodes in the reservation");
 	hwloc_bitmap_copy(p->cpus, pl->cpus);
+	p->linux_cpus = pl->linux_cpus;
 	if (pl->mems && !hwloc_bitmap_iszero(pl->mems))
 		hwloc_bitmap_copy(p->mems, pl->mems);
 	else
@@ -280,7 +316,8 @@ static int check_fit(struct lwk_registry *r, const struct lwk_partition *p,
 		lwk_err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	memcpy(all, parts, n * sizeof(*all));
+	if (n)
+		memcpy(all, parts, n * sizeof(*all));
 	all[n] = *p;
 	if (baseline_load(r, &b, &have, err) < 0 || (!have && lwk_baseline_read(&b, err) < 0))
 		goto out;
@@ -357,7 +394,8 @@ int lwk_partition_create(const struct lwk_create_req *req, struct lwk_partition 
 		goto out_free;
 	if (lwk_registry_open(&reg, req->statedir, true, err) < 0)
 		goto out_free;
-	if (lwk_registry_lock(&reg, err) < 0 || lwk_registry_list(&reg, &parts, &n, err) < 0)
+	if (lwk_registry_lock(&reg, err) < 0 || lwk_registry_list(&reg, &parts, &n, err) < 0 ||
+	    reap_abandoned(&reg, &parts, &n, err) < 0)
 		goto out_close;
 	if (req->id)
 		snprintf(p.id, sizeof(p.id), "%s", req->id);
@@ -512,6 +550,22 @@ int lwk_partition_list(const char *statedir, struct lwk_partition **out, size_t 
 	return lwk_registry_list(&reg, out, n, err);
 }
 
+/* Temporary files of writers killed between write and rename. */
+static void remove_temps(struct lwk_registry *r)
+{
+	DIR *d = opendir(r->dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' && n > 5 && !strcmp(de->d_name + n - 4, ".tmp"))
+			lwk_remove_file(r->dir, de->d_name, NULL);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Default liveness: "pid:N" lives while N runs; other owners are kept. */
 static bool default_alive(const char *owner)
 {
@@ -544,10 +598,10 @@ int lwk_reap(const char *statedir, const char *owner, bool stale,
 		return err && err->code == ENOENT ? (lwk_err_clear(err), 0) : -1;
 	if (lwk_registry_lock(&reg, err) < 0 || lwk_registry_list(&reg, &parts, &n, err) < 0)
 		goto out;
+	remove_temps(&reg);
 	for (size_t i = 0; i < n; i++) {
 		struct lwk_partition *p = &parts[i];
-		bool go = p->state != LWK_PART_LIVE ||	/* abandoned: we hold the lock */
-			  lwk_partition_stale_boot(p) ||
+		bool go = abandoned(p) ||
 			  (owner && !strcmp(p->owner, owner)) ||
 			  (stale && p->owner[0] && !owner_alive(p->owner));
 

@@ -40,6 +40,8 @@ struct lwk_partition {
 	enum lwk_part_state state;
 	hwloc_bitmap_t cpus;
 	hwloc_bitmap_t mems;
+	hwloc_const_bitmap_t linux_cpus;	/* create() only: the placement's Linux CPUs
+					 * (NULL if none); borrowed, not recorded */
 	unsigned nmem;
 	struct lwk_node_mem mem[LWK_MAX_NUMA];
 	enum lwk_pages pages;

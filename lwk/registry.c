@@ -477,8 +477,12 @@ int lwk_registry_list(struct lwk_registry *r, struct lwk_partition **out, size_t
 		cnt++;
 	}
 	closedir(d);
-	if (cnt)
+	if (cnt) {
 		qsort(arr, cnt, sizeof(*arr), cmp_part);
+	} else {
+		free(arr);	/* an empty list owns nothing */
+		arr = NULL;
+	}
 	*out = arr;
 	*n = cnt;
 	return 0;

@@ -14,6 +14,7 @@
 
 #include "backend.h"
 #include "list.h"
+#include "policy.h"
 #include "partition.h"
 #include "place.h"
 #include "spec.h"
@@ -21,8 +22,10 @@
 
 #define CPU_MAX 65535	/* largest CPU index accepted from the command line */
 
-static const char *statedir;	/* NULL: LWK_STATEDIR */
+static const char *statedir;	/* NULL: the policy's (LWK_STATEDIR by default) */
+static const char *conffile = LWK_CONFFILE;
 static bool json;
+static struct lwk_policy pol;
 
 static const char usage_text[] =
 	"Usage: lwkpart [--statedir DIR] [--json] COMMAND [ARGS]\n"
@@ -42,7 +45,8 @@ static const char usage_text[] =
 	"                              or whose owner is gone) and restore the node\n"
 	"\n"
 	"Options:\n"
-	"  --statedir DIR  partition registry (default " LWK_STATEDIR ")\n"
+	"  --statedir DIR  partition registry (default: statedir of lwk.conf, else " LWK_STATEDIR ")\n"
+	"  --config FILE   site policy (default " LWK_CONFFILE "; a missing file is fine)\n"
 	"  --json          machine-readable output for status, list, show\n"
 	"  --help          this text\n"
 	"\n"
@@ -262,6 +266,68 @@ static int split_mem(const struct lwk_topo *tp, hwloc_const_bitmap_t cpus, uint6
 	return 0;
 }
 
+/* Every online CPU that no partition holds yet. */
+static int free_cpus(const struct lwk_topo *tp, hwloc_bitmap_t out, struct lwk_err *err)
+{
+	struct lwk_partition *parts;
+	size_t n;
+
+	if (lwk_partition_list(statedir, &parts, &n, err) < 0)
+		return -1;
+	hwloc_bitmap_copy(out, hwloc_topology_get_topology_cpuset(tp->t));
+	for (size_t i = 0; i < n; i++)
+		hwloc_bitmap_andnot(out, out, parts[i].cpus);
+	lwk_partition_list_free(parts, n);
+	return 0;
+}
+
+/* --cores N [--mem SIZE]: the placement code chooses, as for a job whose
+ * allocation is every free CPU of the node, within the site policy. */
+static int place_cores(const struct lwk_topo *tp, const char *cores, const char *mem,
+		       enum lwk_pages pages, struct lwk_placement *pl, char *spec, size_t len)
+{
+	struct lwk_spec sp;
+	struct lwk_err err = { 0 };
+	hwloc_bitmap_t alloc = hwloc_bitmap_alloc();
+	char *end;
+	unsigned long n;
+	int rc = -1;
+
+	lwk_spec_init(&sp);
+	errno = 0;
+	n = strtoul(cores, &end, 10);
+	if (errno || end == cores || *end || !n || n > 65535 || cores[0] == '-') {
+		failf("create: '--cores %s': expected a whole number of cores, at least 1", cores);
+		goto out;
+	}
+	sp.keys = LWK_KEY_CORES | LWK_KEY_PAGES;
+	sp.cores_kind = LWK_AMOUNT_COUNT;
+	sp.cores = (unsigned)n;
+	sp.pages = pages;
+	if (mem) {
+		if (lwk_parse_size(mem, &sp.mem, &err) < 0) {
+			lwk_err_prefix(&err, "create: '--mem %s'", mem);
+			fail(&err);
+			goto out;
+		}
+		if (sp.mem) {
+			sp.keys |= LWK_KEY_MEM;
+			sp.mem_unit = LWK_MEM_BYTES;
+		}
+	}
+	if (free_cpus(tp, alloc, &err) < 0 ||
+	    lwk_place(tp, &pol, &sp, alloc, 0, pl, &err) < 0) {
+		fail(&err);
+		goto out;
+	}
+	lwk_spec_format(&sp, spec, len);
+	rc = 0;
+out:
+	lwk_spec_fini(&sp);
+	hwloc_bitmap_free(alloc);
+	return rc;
+}
+
 static int cmd_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -281,7 +347,7 @@ static int cmd_create(int argc, char **argv)
 	struct lwk_partition out;
 	struct lwk_topo tp = { 0 };
 	struct lwk_create_req req = { 0 };
-	char ownbuf[LWK_ID_MAX + 8];
+	char ownbuf[LWK_ID_MAX + 8], spec[LWK_SPEC_MAX];
 	int c, rc = 1;
 
 	optind = 1;
@@ -305,9 +371,7 @@ static int cmd_create(int argc, char **argv)
 	if (!!cpus == !!cores)
 		return failf("create: give exactly one of --cpus LIST and --cores N");
 
-	memset(&pl, 0, sizeof(pl));
-	pl.cpus = hwloc_bitmap_alloc();
-	pl.mems = hwloc_bitmap_alloc();
+	lwk_placement_init(&pl);
 	lwk_partition_init(&out);
 	req.statedir = statedir;
 	req.id = id;
@@ -357,8 +421,10 @@ static int cmd_create(int argc, char **argv)
 		}
 		lwk_topo_cpus_to_mems(&tp, pl.cpus, pl.mems);
 	} else {
-		failf("create: --cores needs the placement code, not built yet: use --cpus");
-		goto out;
+		if (place_cores(&tp, cores, mem, pl.pages, &pl, spec, sizeof(spec)) < 0)
+			goto out;
+		req.spec = spec;
+		mem = NULL;	/* placed with the cores */
 	}
 	if (mem) {
 		uint64_t bytes;
@@ -385,8 +451,7 @@ out:
 	if (tp.t)
 		lwk_topo_fini(&tp);
 	lwk_partition_fini(&out);
-	hwloc_bitmap_free(pl.cpus);
-	hwloc_bitmap_free(pl.mems);
+	lwk_placement_fini(&pl);
 	return rc;
 }
 
@@ -655,6 +720,12 @@ int main(int argc, char **argv)
 			statedir = argv[i];
 		} else if (!strncmp(argv[i], "--statedir=", 11)) {
 			statedir = argv[i] + 11;
+		} else if (!strcmp(argv[i], "--config")) {
+			if (++i == argc || !*argv[i])
+				return failf("--config needs a file");
+			conffile = argv[i];
+		} else if (!strncmp(argv[i], "--config=", 9)) {
+			conffile = argv[i] + 9;
 		} else {
 			argv[n++] = argv[i];
 		}
@@ -665,6 +736,15 @@ int main(int argc, char **argv)
 		return failf("no command given: see lwkpart --help");
 	if (argv[1][0] == '-')
 		return failf("unknown option '%s': see lwkpart --help", argv[1]);
+	lwk_policy_init(&pol);
+	{
+		struct lwk_err err = { 0 };
+
+		if (lwk_policy_load(&pol, conffile, &err) < 0 && err.code != ENOENT)
+			return fail(&err);
+	}
+	if (!statedir && pol.statedir[0])
+		statedir = pol.statedir;
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 		if (!strcmp(argv[1], commands[k].name))
 			return commands[k].fn(argc - 1, argv + 1);

@@ -1,10 +1,13 @@
 /* The McKernel and mOS backends' command construction: IHK memory specs and
  * their 4 MiB rounding, kernel arguments, the lwkctl partition spec. */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 
+#include "cmd.h"
 #include "ihk.h"
 #include "mckernel.h"
 #include "mos.h"
@@ -181,6 +184,40 @@ START_TEST(mos_spec)
 }
 END_TEST
 
+START_TEST(cmd_run)
+{
+	struct lwk_cmd_out o;
+	char *sh[] = { "/bin/sh", "-c", "echo out; echo e1 >&2; echo last >&2; exit 3", NULL };
+	char *nonl[] = { "/bin/sh", "-c", "printf partial >&2", NULL };
+	char *slow[] = { "/bin/sleep", "5", NULL };
+	char *rel[] = { "sh", "-c", "true", NULL };
+	char *none[] = { "/nonexistent/ihkconfig", NULL };
+	char *four[] = { "/bin/sh", "-c", "exit 4", NULL };
+	char line[64];
+
+	ck_assert_int_eq(lwk_cmd_run(sh, 10, &o, &err), 0);
+	ck_assert_int_eq(o.status, 3);
+	ck_assert_str_eq(o.out, "out\n");
+	ck_assert_str_eq(o.errline, "last");	/* the last line says why */
+	ck_assert_int_eq(lwk_cmd_run(nonl, 10, &o, &err), 0);
+	ck_assert_str_eq(o.errline, "partial");
+	ck_assert_int_eq(lwk_cmd_run(slow, 1, &o, &err), -1);
+	ck_assert_int_eq(err.code, ETIMEDOUT);
+	ck_assert_has(err.msg, "did not finish within 1 s");
+	ck_assert_int_eq(lwk_cmd_run(rel, 10, &o, &err), -1);
+	ck_assert_has(err.msg, "not an absolute path");
+	ck_assert_int_eq(lwk_cmd_run(none, 10, &o, &err), -1);
+	ck_assert_has(err.msg, "cannot run /nonexistent/ihkconfig");
+	/* a daemon that ignores SIGCHLD still gets the exit status */
+	signal(SIGCHLD, SIG_IGN);
+	ck_assert_int_eq(lwk_cmd_run(four, 10, &o, &err), 0);
+	ck_assert_int_eq(o.status, 4);
+	ck_assert_ptr_eq((void *)signal(SIGCHLD, SIG_DFL), (void *)SIG_IGN);	/* restored */
+	lwk_cmd_line(sh, line, sizeof(line));
+	ck_assert_str_eq(line, "/bin/sh -c echo out; echo e1 >&2; echo last >&2; exit 3");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("backends");
@@ -195,6 +232,8 @@ int main(void)
 	tcase_add_test(tc, mck_kargs);
 	tcase_add_test(tc, mck_chunks);
 	tcase_add_test(tc, mos_spec);
+	tcase_add_test(tc, cmd_run);
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

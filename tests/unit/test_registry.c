@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -344,8 +345,24 @@ START_TEST(test_reap_records)
 	snprintf(p.owner, sizeof(p.owner), "pid:%ld", (long)getpid());
 	ck_assert_int_eq(lwk_registry_put(&r, &p, &err), 0);
 
+	{	/* what a writer killed before its rename leaves */
+		char tmp[128];
+		FILE *f;
+
+		snprintf(tmp, sizeof(tmp), "%s/.live.part.tmp", dir);
+		f = fopen(tmp, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs("id=live\nstate=", f);
+		fclose(f);
+	}
 	ck_assert_msg(lwk_reap(dir, NULL, false, NULL, &count, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(count, 3);	/* creating, destroying, oldboot */
+	{
+		char tmp[128];
+
+		snprintf(tmp, sizeof(tmp), "%s/.live.part.tmp", dir);
+		ck_assert_int_ne(access(tmp, F_OK), 0);
+	}
 	ck_assert_int_eq(lwk_partition_list(dir, &arr, &n, &err), 0);
 	ck_assert_uint_eq(n, 3);
 	ck_assert_str_eq(arr[0].id, "deadowner");
@@ -362,6 +379,34 @@ START_TEST(test_reap_records)
 	ck_assert_str_eq(arr[0].id, "liveowner");
 	lwk_partition_list_free(arr, n);
 	lwk_partition_fini(&p);
+}
+END_TEST
+
+/* A half-written record from before this boot (power loss) is ignored and
+ * reaped; one from this boot is a real error that names the file. */
+START_TEST(test_torn_records)
+{
+	struct lwk_partition *arr;
+	struct lwk_err err = { 0 };
+	struct utimbuf old = { 1000, 1000 };
+	char path[128];
+	size_t n;
+	unsigned count;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/torn.part", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("id=torn\nsta", f);
+	fclose(f);
+	ck_assert_int_lt(lwk_partition_list(dir, &arr, &n, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "torn.part"));
+	ck_assert_int_eq(utime(path, &old), 0);
+	ck_assert_int_eq(lwk_partition_list(dir, &arr, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(access(path, F_OK), 0);	/* readers leave it */
+	ck_assert_int_eq(lwk_reap(dir, NULL, false, NULL, &count, &err), 0);
+	ck_assert_int_ne(access(path, F_OK), 0);	/* the lock holder drops it */
 }
 END_TEST
 
@@ -406,6 +451,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_lock);
 	tcase_add_test(tc, test_reap_records);
 	tcase_add_test(tc, test_reap_owner_alive);
+	tcase_add_test(tc, test_torn_records);
 	suite_add_tcase(s, tc);
 	return s;
 }

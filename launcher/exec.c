@@ -6,8 +6,8 @@
 
 #include "exec.h"
 
-char **lwkrun_exec_line(enum lwk_backend_kind b, unsigned local_size, char *const *prog,
-			char *nbuf, size_t nlen)
+char **lwkrun_exec_line(enum lwk_backend_kind b, unsigned local_size, int mck_os,
+			char *const *prog, char *nbuf, char *osbuf, size_t buflen)
 {
 	static char mcexec[] = "mcexec", dash_n[] = "-n", yod[] = "yod", dash_r[] = "-R",
 		    mpi[] = "MPI";
@@ -16,16 +16,21 @@ char **lwkrun_exec_line(enum lwk_backend_kind b, unsigned local_size, char *cons
 
 	while (prog[n])
 		n++;
-	v = calloc(n + 4, sizeof(*v));
+	v = calloc(n + 5, sizeof(*v));
 	if (!v)
 		return NULL;
 	if (b == LWK_BACKEND_MCKERNEL) {
 		/* -n: mcexec splits the instance's CPUs among the local ranks
 		 * that join; every one must pass the same count. */
-		snprintf(nbuf, nlen, "%u", local_size);
+		snprintf(nbuf, buflen, "%u", local_size);
 		v[i++] = mcexec;
 		v[i++] = dash_n;
 		v[i++] = nbuf;
+		/* The leading number after the options picks /dev/mcosN. */
+		if (mck_os >= 0) {
+			snprintf(osbuf, buflen, "%d", mck_os);
+			v[i++] = osbuf;
+		}
 	} else if (b == LWK_BACKEND_MOS) {
 		/* -R MPI: 1/MPI_LOCALNRANKS of the LWK, ordered by MPI_LOCALRANKID. */
 		v[i++] = yod;

@@ -2,7 +2,8 @@
  * scheduling and environment to this process, and exec.
  *
  *   native:    PROGRAM ARGS...
- *   mckernel:  mcexec -n <local size> PROGRAM ARGS...   (all local ranks the same -n)
+ *   mckernel:  mcexec -n <local size> [<instance>] PROGRAM ARGS...
+ *              (all local ranks the same -n; the instance is /dev/mcosN)
  *   mos:       yod -R MPI PROGRAM ARGS...   (MPI_LOCALRANKID/MPI_LOCALNRANKS exported)
  */
 #ifndef LWKRUN_EXEC_H
@@ -14,9 +15,10 @@
 #include "plan.h"
 
 /* NULL-terminated vector; strings borrowed from prog and static words,
- * mcexec's count written to nbuf. Free the array only. NULL on ENOMEM. */
-char **lwkrun_exec_line(enum lwk_backend_kind b, unsigned local_size, char *const *prog,
-			char *nbuf, size_t nlen);
+ * mcexec's count and instance (mck_os, -1: mcexec's default) written to
+ * nbuf and osbuf. Free the array only. NULL on ENOMEM. */
+char **lwkrun_exec_line(enum lwk_backend_kind b, unsigned local_size, int mck_os,
+			char *const *prog, char *nbuf, char *osbuf, size_t buflen);
 
 /* argv as one line a POSIX shell would split back into the same words. */
 void lwkrun_print_argv(char *const *argv, FILE *f);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "env.h"
+#include "mckernel.h"
 #include "localrank.h"
 #include "part.h"
 
@@ -13,6 +14,7 @@ void lwkrun_part_init(struct lwkrun_part *p)
 	p->mems = hwloc_bitmap_alloc();
 	p->pages = LWK_PAGES_4K;
 	p->sched = LWK_SCHED_NORMAL;
+	p->mck_os = -1;
 }
 
 void lwkrun_part_fini(struct lwkrun_part *p)
@@ -101,6 +103,27 @@ int lwkrun_part_from_env(const struct lwk_topo *tp, char *const *envp,
 	snprintf(out->id, sizeof(out->id), "%s", id ? id : "");
 	if (apply_spec(LWK_ENV_SPEC, lwkrun_getenv(envp, LWK_ENV_SPEC), out, err))
 		return -1;
+	out->mck_os = -1;
+	if (out->backend == LWK_BACKEND_MCKERNEL && out->id[0]) {
+		/* Several jobs' instances can live side by side: mcexec must
+		 * be told which one is this partition's. */
+		const char *sd = lwkrun_getenv(envp, LWK_ENV_STATEDIR);
+		struct lwk_partition rp;
+		int rc;
+
+		lwk_partition_init(&rp);
+		rc = lwk_partition_get(sd && *sd ? sd : NULL, out->id, &rp, err);
+		if (!rc)
+			out->mck_os = lwk_mck_os_index(&rp);
+		lwk_partition_fini(&rp);
+		if (rc)
+			return lwk_err_prefix(err, "%s=%s (its McKernel instance)", LWK_ENV_PARTITION,
+					      out->id);
+		if (out->mck_os < 0)
+			return lwk_err_set(err, ENOENT, "partition '%s' has no McKernel instance "
+					   "recorded: is it a live mckernel partition (lwkpart show %s)?",
+					   out->id, out->id);
+	}
 	return 1;
 }
 
@@ -127,6 +150,7 @@ int lwkrun_part_from_registry(const char *statedir, const char *id,
 	if (apply_spec("recorded spec", p.spec, out, err))
 		goto out;
 	out->pages = p.pages;	/* what the partition was actually given */
+	out->mck_os = lwk_mck_os_index(&p);
 	ret = 0;
 out:
 	lwk_partition_fini(&p);
@@ -145,6 +169,7 @@ int lwkrun_part_from_affinity(const struct lwk_topo *tp, hwloc_const_bitmap_t cp
 	out->backend = LWK_BACKEND_NATIVE;
 	out->pages = LWK_PAGES_4K;
 	out->sched = LWK_SCHED_NORMAL;
+	out->mck_os = -1;
 	hwloc_bitmap_copy(out->cpus, cpus);
 	lwk_topo_cpus_to_mems(tp, out->cpus, out->mems);
 	/* All we may use: the local ranks share it. Less: the outer launcher

@@ -20,6 +20,7 @@ struct lwkrun_part {
 	hwloc_bitmap_t mems;		/* its NUMA nodes */
 	enum lwk_pages pages;		/* 4k: leave the heap alone */
 	enum lwk_sched sched;
+	int mck_os;			/* mckernel: its instance (/dev/mcosN), -1 unknown */
 	/* Affinity only: the caller's launcher already bound this rank to a
 	 * part of what it may use, so cpus is the rank's share, not the node's. */
 	bool prebound;
@@ -28,7 +29,9 @@ struct lwkrun_part {
 void lwkrun_part_init(struct lwkrun_part *p);
 void lwkrun_part_fini(struct lwkrun_part *p);
 
-/* 1 when LWK_CPUS is set, 0 when not, -1 on a malformed variable. */
+/* 1 when LWK_CPUS is set, 0 when not, -1 on a malformed variable. A
+ * mckernel partition named by LWK_PARTITION is looked up in the registry
+ * (LWK_STATEDIR) for its McKernel instance. */
 int lwkrun_part_from_env(const struct lwk_topo *tp, char *const *envp,
 			 struct lwkrun_part *out, struct lwk_err *err);
 int lwkrun_part_from_registry(const char *statedir, const char *id,

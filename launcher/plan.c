@@ -227,7 +227,8 @@ int lwkrun_plan_build(const struct lwk_topo *tp, const struct lwkrun_local *loc,
 	 * without the job's data, and MPI_Init fails; in-band job data works. */
 	if (loc->src == LWKRUN_SRC_PMIX && add_env(out, envp, "PMIX_MCA_gds", "hash", false, err))
 		return -1;
-	out->argv = lwkrun_exec_line(part->backend, loc->size, prog, out->nbuf, sizeof(out->nbuf));
+	out->argv = lwkrun_exec_line(part->backend, loc->size, part->mck_os, prog, out->nbuf,
+				     out->osbuf, sizeof(out->nbuf));
 	if (!out->argv)
 		return lwk_err_set(err, ENOMEM, "out of memory");
 	return 0;

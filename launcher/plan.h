@@ -41,6 +41,7 @@ struct lwkrun_plan {
 	unsigned nenv;
 	char **argv;			/* exec line, NULL-terminated (exec.h) */
 	char nbuf[16];			/* storage for mcexec's -n value */
+	char osbuf[16];			/* and for its instance number */
 };
 
 void lwkrun_plan_init(struct lwkrun_plan *p);

@@ -78,6 +78,10 @@ static void keep_errline(struct lwk_cmd_out *o, char *acc, size_t *acclen)
 static void child(char *const argv[], int out, int errfd)
 {
 	int null = open("/dev/null", O_RDONLY);
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);	/* not the caller's blocked set */
 
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
 		_exit(127);
@@ -95,7 +99,10 @@ int lwk_cmd_run(char *const argv[], int timeout_s, struct lwk_cmd_out *o,
 	char acc[1024], line[512];
 	long deadline = now_ms() + timeout_s * 1000L;
 	bool timed_out = false;
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	bool restore = false;
 	pid_t pid;
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	lwk_cmd_line(argv, line, sizeof(line));
@@ -109,11 +116,18 @@ int lwk_cmd_run(char *const argv[], int timeout_s, struct lwk_cmd_out *o,
 		close(po[1]);
 		return lwk_err_set(err, errno, "pipe: %s", strerror(errno));
 	}
+	/* With SIGCHLD ignored (a daemon may do that) the kernel reaps the
+	 * child itself and its exit status is lost: wait for it by default. */
+	if (sigaction(SIGCHLD, NULL, &old) == 0 &&
+	    (old.sa_handler == SIG_IGN || (old.sa_flags & SA_NOCLDWAIT)))
+		restore = sigaction(SIGCHLD, &dfl, NULL) == 0;
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
 
 		close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
+		if (restore)
+			sigaction(SIGCHLD, &old, NULL);
 		return lwk_err_set(err, e, "cannot fork to run %s: %s", argv[0], strerror(e));
 	}
 	if (pid == 0)
@@ -178,10 +192,13 @@ int lwk_cmd_run(char *const argv[], int timeout_s, struct lwk_cmd_out *o,
 	o->out[outlen] = '\0';
 	if (timed_out)
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return lwk_err_set(err, errno, "waiting for %s: %s", argv[0],
-					   strerror(errno));
+	while ((ret = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	if (restore)
+		sigaction(SIGCHLD, &old, NULL);
+	if (ret < 0)
+		return lwk_err_set(err, errno, "cannot learn how '%s' ended: %s", line,
+				   strerror(errno));
 	if (timed_out)
 		return lwk_err_set(err, ETIMEDOUT, "'%s' did not finish within %d s and was killed",
 				   line, timeout_s);

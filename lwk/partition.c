@@ -57,6 +57,7 @@ static void part_copy(struct lwk_partition *dst, const struct lwk_partition *src
 	*dst = *src;
 	dst->cpus = c;
 	dst->mems = m;
+	dst->linux_cpus = NULL;	/* borrowed from a request: not kept */
 	hwloc_bitmap_copy(c, src->cpus);
 	hwloc_bitmap_copy(m, src->mems);
 }
@@ -195,11 +196,12 @@ static int reap_abandoned(struct lwk_registry *r, struct lwk_partition **parts, 
 	return 0;
 }
 
-static const struct lwk_backend *choose_backend(enum lwk_backend_kind want, char *why,
-						size_t len)
+static const struct lwk_backend *choose_backend(enum lwk_backend_kind want, unsigned allowed,
+						char *why, size_t len)
 {
+	/* A node set up for a multi-kernel gets it; native is the fallback. */
 	static const enum lwk_backend_kind order[] = {
-		LWK_BACKEND_NATIVE, LWK_BACKEND_MCKERNEL, LWK_BACKEND_MOS
+		LWK_BACKEND_MCKERNEL, LWK_BACKEND_MOS, LWK_BACKEND_NATIVE
 	};
 	const struct lwk_backend *be;
 
@@ -212,7 +214,10 @@ static const struct lwk_backend *choose_backend(enum lwk_backend_kind want, char
 		}
 		return be->available(why, len) ? be : NULL;
 	}
+	snprintf(why, len, "the site allows none of the backends built in");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (allowed && !(allowed & (1u << order[i])))
+			continue;
 		be = lwk_backend_get(order[i]);
 		if (be && be->available(why, len))
 			return be;
@@ -237,6 +242,7 @@ static int fill_partition(const struct lwk_create_req *req, const struct lwk_bac
 	if (pl->nmem > LWK_MAX_NUMA)
 		return lwk_err_set(err, EINVAL, "too many NUMA nodes in the reservation");
 	hwloc_bitmap_copy(p->cpus, pl->cpus);
+	p->linux_cpus = pl->linux_cpus;
 	if (pl->mems && !hwloc_bitmap_iszero(pl->mems))
 		hwloc_bitmap_copy(p->mems, pl->mems);
 	else
@@ -382,7 +388,7 @@ int lwk_partition_create(const struct lwk_create_req *req, struct lwk_partition 
 			    "and '-', at most %d characters", req->id, LWK_ID_MAX - 1);
 		goto out_free;
 	}
-	be = choose_backend(req->backend, why, sizeof(why));
+	be = choose_backend(req->backend, req->allowed, why, sizeof(why));
 	if (!be) {
 		lwk_err_set(err, ENODEV, "no usable LWK backend: %s", why);
 		goto out_free;

@@ -40,6 +40,8 @@ struct lwk_partition {
 	enum lwk_part_state state;
 	hwloc_bitmap_t cpus;
 	hwloc_bitmap_t mems;
+	hwloc_const_bitmap_t linux_cpus;	/* create() only: the placement's Linux CPUs
+					 * (NULL if none); borrowed, not recorded */
 	unsigned nmem;
 	struct lwk_node_mem mem[LWK_MAX_NUMA];
 	enum lwk_pages pages;
@@ -61,6 +63,8 @@ struct lwk_create_req {
 	const char *id;			/* NULL: generated */
 	const char *owner;		/* NULL: none */
 	enum lwk_backend_kind backend;	/* AUTO: best available */
+	unsigned allowed;		/* AUTO picks among these (policy's
+					 * backends bits); 0: any */
 	const struct lwk_placement *pl;	/* cpus, mems, memory per node, pages */
 	const char *spec;		/* canonical spec text, for the record */
 };

@@ -1,10 +1,13 @@
 /* The McKernel and mOS backends' command construction: IHK memory specs and
  * their 4 MiB rounding, kernel arguments, the lwkctl partition spec. */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 
+#include "cmd.h"
 #include "ihk.h"
 #include "mckernel.h"
 #include "mos.h"
@@ -86,6 +89,35 @@ START_TEST(ihk_status)
 	ck_assert_int_eq(lwk_ihk_status_parse(""), -1);
 	ck_assert_str_eq(lwk_ihk_status_name(LWK_IHK_SHUTDOWN), "SHUTDOWN");
 	ck_assert_str_eq(lwk_ihk_status_name(99), "UNKNOWN");
+}
+END_TEST
+
+START_TEST(ihk_settings)
+{
+	struct lwk_ihk h, g;
+	char buf[64], tiny[8];
+
+	memset(&h, 0, sizeof(h));
+	strcpy(h.dev, "/x/mcd0");
+	strcpy(h.bindir, "/opt/mck/sbin");
+	ck_assert_int_eq(lwk_ihk_settings(&h, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/x/mcd0|/opt/mck/sbin|none");
+	ck_assert_int_eq(lwk_ihk_open_settings(&g, buf), 0);
+	ck_assert_str_eq(g.dev, "/x/mcd0");
+	ck_assert_str_eq(g.devdir, "/x");
+	ck_assert_str_eq(g.bindir, "/opt/mck/sbin");
+	ck_assert_ptr_null(g.lib);
+	lwk_ihk_close(&g);
+	ck_assert_int_eq(lwk_ihk_settings(&h, tiny, sizeof(tiny)), -1);	/* does not fit */
+	strcpy(h.bindir, "/a|b");
+	ck_assert_int_eq(lwk_ihk_settings(&h, buf, sizeof(buf)), -1);	/* ambiguous */
+	/* not a record: opened from the environment instead */
+	ck_assert_int_eq(lwk_ihk_open_settings(&g, "nobars"), -1);
+	lwk_ihk_close(&g);
+	ck_assert_int_eq(lwk_ihk_open_settings(&g, "|a|b"), -1);
+	lwk_ihk_close(&g);
+	ck_assert_int_eq(lwk_ihk_open_settings(&g, "a|b|c|d"), -1);
+	lwk_ihk_close(&g);
 }
 END_TEST
 
@@ -181,6 +213,40 @@ START_TEST(mos_spec)
 }
 END_TEST
 
+START_TEST(cmd_run)
+{
+	struct lwk_cmd_out o;
+	char *sh[] = { "/bin/sh", "-c", "echo out; echo e1 >&2; echo last >&2; exit 3", NULL };
+	char *nonl[] = { "/bin/sh", "-c", "printf partial >&2", NULL };
+	char *slow[] = { "/bin/sleep", "5", NULL };
+	char *rel[] = { "sh", "-c", "true", NULL };
+	char *none[] = { "/nonexistent/ihkconfig", NULL };
+	char *four[] = { "/bin/sh", "-c", "exit 4", NULL };
+	char line[64];
+
+	ck_assert_int_eq(lwk_cmd_run(sh, 10, &o, &err), 0);
+	ck_assert_int_eq(o.status, 3);
+	ck_assert_str_eq(o.out, "out\n");
+	ck_assert_str_eq(o.errline, "last");	/* the last line says why */
+	ck_assert_int_eq(lwk_cmd_run(nonl, 10, &o, &err), 0);
+	ck_assert_str_eq(o.errline, "partial");
+	ck_assert_int_eq(lwk_cmd_run(slow, 1, &o, &err), -1);
+	ck_assert_int_eq(err.code, ETIMEDOUT);
+	ck_assert_has(err.msg, "did not finish within 1 s");
+	ck_assert_int_eq(lwk_cmd_run(rel, 10, &o, &err), -1);
+	ck_assert_has(err.msg, "not an absolute path");
+	ck_assert_int_eq(lwk_cmd_run(none, 10, &o, &err), -1);
+	ck_assert_has(err.msg, "cannot run /nonexistent/ihkconfig");
+	/* a daemon that ignores SIGCHLD still gets the exit status */
+	signal(SIGCHLD, SIG_IGN);
+	ck_assert_int_eq(lwk_cmd_run(four, 10, &o, &err), 0);
+	ck_assert_int_eq(o.status, 4);
+	ck_assert_ptr_eq((void *)signal(SIGCHLD, SIG_DFL), (void *)SIG_IGN);	/* restored */
+	lwk_cmd_line(sh, line, sizeof(line));
+	ck_assert_str_eq(line, "/bin/sh -c echo out; echo e1 >&2; echo last >&2; exit 3");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("backends");
@@ -192,9 +258,12 @@ int main(void)
 	tcase_add_test(tc, ihk_mem_format);
 	tcase_add_test(tc, ihk_mem_parse);
 	tcase_add_test(tc, ihk_status);
+	tcase_add_test(tc, ihk_settings);
 	tcase_add_test(tc, mck_kargs);
 	tcase_add_test(tc, mck_chunks);
 	tcase_add_test(tc, mos_spec);
+	tcase_add_test(tc, cmd_run);
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -195,16 +195,21 @@ START_TEST(exec_lines)
 	static const char *const mck[] = { "mcexec", "-n", "16", "./a.out", "-x", "two words", NULL };
 	/* yod -R MPI prog args: 1/MPI_LOCALNRANKS of the LWK, by MPI_LOCALRANKID. */
 	static const char *const mos[] = { "yod", "-R", "MPI", "./a.out", "-x", "two words", NULL };
-	char nbuf[16];
+	/* mcexec [opts] [<N>] prog args: a leading number picks /dev/mcos<N>. */
+	static const char *const mck3[] = { "mcexec", "-n", "4", "3", "./a.out", "-x", "two words", NULL };
+	char nbuf[16], osbuf[16];
 	char **v;
 
-	v = lwkrun_exec_line(LWK_BACKEND_NATIVE, 16, prog, nbuf, sizeof(nbuf));
+	v = lwkrun_exec_line(LWK_BACKEND_NATIVE, 16, -1, prog, nbuf, osbuf, sizeof(nbuf));
 	argv_eq(v, native);
 	free(v);
-	v = lwkrun_exec_line(LWK_BACKEND_MCKERNEL, 16, prog, nbuf, sizeof(nbuf));
+	v = lwkrun_exec_line(LWK_BACKEND_MCKERNEL, 16, -1, prog, nbuf, osbuf, sizeof(nbuf));
 	argv_eq(v, mck);
 	free(v);
-	v = lwkrun_exec_line(LWK_BACKEND_MOS, 16, prog, nbuf, sizeof(nbuf));
+	v = lwkrun_exec_line(LWK_BACKEND_MCKERNEL, 4, 3, prog, nbuf, osbuf, sizeof(nbuf));
+	argv_eq(v, mck3);
+	free(v);
+	v = lwkrun_exec_line(LWK_BACKEND_MOS, 16, 3, prog, nbuf, osbuf, sizeof(nbuf));
 	argv_eq(v, mos);
 	free(v);
 }

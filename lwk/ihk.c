@@ -219,6 +219,45 @@ void lwk_ihk_open(struct lwk_ihk *h)
 		snprintf(h->bindir, sizeof(h->bindir), "%s", bindir);
 	if (strcmp(lib, "none"))
 		h->lib = lib_load(lib, why, sizeof(why));
+	if (h->lib)
+		snprintf(h->libname, sizeof(h->libname), "%s", lib);
+}
+
+int lwk_ihk_settings(const struct lwk_ihk *h, char *buf, size_t len)
+{
+	const char *lib = h->lib ? h->libname : "none";
+	int n;
+
+	if (strpbrk(h->dev, "|\n") || strpbrk(h->bindir, "|\n") || strpbrk(lib, "|\n"))
+		return -1;
+	n = snprintf(buf, len, "%s|%s|%s", h->dev, h->bindir, lib);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int lwk_ihk_open_settings(struct lwk_ihk *h, const char *text)
+{
+	const char *a = strchr(text, '|'), *b = a ? strchr(a + 1, '|') : NULL;
+	char why[128], *slash;
+
+	if (!a || !b || a == text || strchr(b + 1, '|')) {
+		lwk_ihk_open(h);
+		return -1;
+	}
+	memset(h, 0, sizeof(*h));
+	snprintf(h->dev, sizeof(h->dev), "%.*s", (int)(a - text), text);
+	snprintf(h->bindir, sizeof(h->bindir), "%.*s", (int)(b - a - 1), a + 1);
+	snprintf(h->devdir, sizeof(h->devdir), "%s", h->dev);
+	slash = strrchr(h->devdir, '/');
+	if (slash && slash != h->devdir)
+		*slash = '\0';
+	else
+		snprintf(h->devdir, sizeof(h->devdir), "%s", slash ? "/" : ".");
+	if (strcmp(b + 1, "none")) {
+		h->lib = lib_load(b + 1, why, sizeof(why));
+		if (h->lib)
+			snprintf(h->libname, sizeof(h->libname), "%s", b + 1);
+	}
+	return 0;
 }
 
 void lwk_ihk_close(struct lwk_ihk *h)

@@ -41,11 +41,20 @@ struct lwk_ihk {
 	char devdir[PATH_MAX];		/* its directory, where mcosN appear */
 	char bindir[PATH_MAX];		/* ihkconfig, ihkosctl; "" if not found */
 	struct lwk_ihk_lib *lib;	/* NULL: the CLIs */
+	char libname[PATH_MAX];		/* what was dlopened, "" if none */
 	char msg[320];			/* detail of the last failure */
 };
 
 /* Paths from the environment, libihk if it loads. Never fails. */
 void lwk_ihk_open(struct lwk_ihk *h);
+/* The paths and library h uses, as one line "DEV|BINDIR|LIB" (LIB "none"
+ * for the CLIs), for the partition's record: teardown then drives IHK the
+ * way creation did, whatever its caller's environment (an epilog's is
+ * bare). -1 if it does not fit len or a path holds '|'. */
+int lwk_ihk_settings(const struct lwk_ihk *h, char *buf, size_t len);
+/* Opens as recorded by lwk_ihk_settings; -1 (h opened from the
+ * environment instead) if text is not such a line. */
+int lwk_ihk_open_settings(struct lwk_ihk *h, const char *text);
 void lwk_ihk_close(struct lwk_ihk *h);
 
 /* "" if the IHK device is there, else why not (for available()). */

@@ -2,6 +2,8 @@
  * on a node; steps reuse it), made in the order of McKernel's mcreboot.sh:
  *
  *   step         recorded arg               change             undo
+ *   ihk-env      DEV|BINDIR|LIB             (none: how IHK is  -
+ *                                           driven, for undo)
  *   ihk-mem      SPEC before=QUERY          reserve mem SPEC   release what IHK holds
  *                                                              unassigned beyond QUERY, up to SPEC
  *   ihk-cpu      LIST before=LIST0          reserve cpu LIST   release LIST & reserved - LIST0
@@ -206,6 +208,17 @@ static int teardown_os(struct lwk_ihk *h, int os, struct lwk_err *err)
 	return 0;
 }
 
+/* IHK as the partition's creator drove it (see ihk-env). */
+static void open_as_recorded(struct lwk_ihk *h, const struct lwk_partition *p)
+{
+	const char *env = lwk_partition_step(p, "ihk-env");
+
+	if (env)
+		lwk_ihk_open_settings(h, env);
+	else
+		lwk_ihk_open(h);
+}
+
 /* --- the backend --- */
 
 static bool mck_available(char *why, size_t len)
@@ -382,6 +395,14 @@ static int mck_create(struct lwk_journal *j, struct lwk_partition *p, struct lwk
 			    "--lwk (McKernel runs programs only in memory reserved for it)");
 		goto out;
 	}
+	if (lwk_ihk_settings(&h, list, sizeof(list)) < 0) {
+		lwk_err_set(err, ENAMETOOLONG, "the IHK device, tool and library paths (%s, %s, "
+			    "%s) are too long to record or hold '|': shorten LWK_IHK_DEV, "
+			    "LWK_IHK_BINDIR or LWK_IHK_LIB", h.dev, h.bindir, h.libname);
+		goto out;
+	}
+	if (lwk_journal_add(j, "ihk-env", err, "%s", list) < 0)
+		goto out;
 	if (reserve_mem(j, &h, m, n, err) < 0 ||
 	    reserve_cpu(j, &h, p->cpus, list, sizeof(list), err) < 0)
 		goto out;
@@ -429,7 +450,7 @@ static int mck_attach(const struct lwk_partition *p, pid_t pid, struct lwk_err *
 	if (os < 0)
 		return lwk_err_set(err, EINVAL, "partition %s has no McKernel instance recorded: "
 				   "destroy it and create it again", p->id);
-	lwk_ihk_open(&h);
+	open_as_recorded(&h, p);
 	st = lwk_ihk_os_status(&h, os);
 	lwk_ihk_close(&h);
 	if (st == LWK_IHK_RUNNING)
@@ -555,7 +576,9 @@ static int mck_undo(const struct lwk_partition *p, const char *step, const char 
 	struct lwk_ihk h;
 	int rc, os;
 
-	lwk_ihk_open(&h);
+	if (!strcmp(step, "ihk-env"))
+		return 0;	/* a record of settings only */
+	open_as_recorded(&h, p);
 	if (access(h.dev, F_OK) < 0)
 		rc = 0;	/* IHK unloaded: it holds nothing any more */
 	else if (!strcmp(step, "ihk-mem"))
@@ -582,7 +605,7 @@ static void mck_describe(const struct lwk_partition *p,
 	struct lwk_ihk h;
 	char buf[PATH_MAX + 16], head[224], tail[224];
 
-	lwk_ihk_open(&h);
+	open_as_recorded(&h, p);
 	kv(ctx, "ihk", h.lib ? "libihk" : "ihkconfig/ihkosctl");
 	if (os >= 0) {
 		int st = lwk_ihk_os_status(&h, os);

@@ -1,6 +1,7 @@
 /* The mOS backend: one lwkctl partition per node, for the job that owns it.
  *
  *   step       recorded arg   change                       undo
+ *   mos-env    SYSFS|LWKCTL   (none: where mOS is, for undo)
  *   mos-part   SPEC           lwkctl -t T -c SPEC          lwkctl -t T -d, if the LWK CPUs
  *                                                          present are ours
  *   mos-jobid  JOBID          ras/jobid = JOBID            clear ras/jobid if it is JOBID
@@ -51,6 +52,19 @@ static void mos_open(struct mos *m)
 	if (bindir)
 		snprintf(m->lwkctl, sizeof(m->lwkctl), "%.*s/lwkctl", PATH_MAX - 10, bindir);
 	m->lock_timeout = *end || secs < 1 || secs > 600 ? 10 : (int)secs;
+}
+
+/* mOS as the partition's creator found it (mos-env: "SYSFS|LWKCTL"), so
+ * that teardown does not depend on its caller's environment. */
+static void mos_open_as_recorded(struct mos *m, const struct lwk_partition *p)
+{
+	const char *env = lwk_partition_step(p, "mos-env"), *bar;
+
+	mos_open(m);
+	if (!env || !(bar = strchr(env, '|')) || bar == env)
+		return;
+	snprintf(m->sysfs, sizeof(m->sysfs), "%.*s", (int)(bar - env), env);
+	snprintf(m->lwkctl, sizeof(m->lwkctl), "%s", bar + 1);
 }
 
 /* One sysfs file's first line, "" if empty or absent. */
@@ -191,7 +205,15 @@ static int mos_create(struct lwk_journal *j, struct lwk_partition *p, struct lwk
 	if (lwk_topo_load(&tp, err) < 0 ||
 	    lwk_mos_config(&tp, p->cpus, p->linux_cpus, p->mem, p->nmem, spec, sizeof(spec), err) < 0)
 		goto out;
-	if (lwk_journal_add(j, "mos-part", err, "%s", spec) < 0 ||
+	if (strchr(m.sysfs, '|') || strchr(m.lwkctl, '|') ||
+	    strlen(m.sysfs) + strlen(m.lwkctl) + 2 > sizeof(((struct lwk_step *)0)->arg)) {
+		lwk_err_set(err, ENAMETOOLONG, "the mOS sysfs and lwkctl paths (%s, %s) are too "
+			    "long to record or hold '|': shorten LWK_MOS_SYSFS or LWK_MOS_BINDIR",
+			    m.sysfs, m.lwkctl);
+		goto out;
+	}
+	if (lwk_journal_add(j, "mos-env", err, "%s|%s", m.sysfs, m.lwkctl) < 0 ||
+	    lwk_journal_add(j, "mos-part", err, "%s", spec) < 0 ||
 	    lwkctl(&m, "make the mOS partition", "-c", spec, err) < 0)
 		goto out;
 	/* lwkctl's word is checked against what the kernel now shows. */
@@ -218,7 +240,7 @@ static int mos_attach(const struct lwk_partition *p, pid_t pid, struct lwk_err *
 	struct mos m;
 	char cur[256];
 
-	mos_open(&m);
+	mos_open_as_recorded(&m, p);
 	if (sys_read(&m, "lwkcpus", cur, sizeof(cur)) < 0 || !cur[0])
 		return lwk_err_set(err, EIO, "the mOS partition of %s is gone (%s/lwkcpus is "
 				   "empty): end the job", p->id, m.sysfs);
@@ -269,7 +291,9 @@ static int mos_undo(const struct lwk_partition *p, const char *step, const char 
 {
 	struct mos m;
 
-	mos_open(&m);
+	if (!strcmp(step, "mos-env"))
+		return 0;	/* a record of settings only */
+	mos_open_as_recorded(&m, p);
 	if (access(m.sysfs, F_OK) < 0)
 		return 0;	/* not an mOS kernel (any more): no partition to delete */
 	if (!strcmp(step, "mos-jobid"))
@@ -286,7 +310,7 @@ static void mos_describe(const struct lwk_partition *p,
 	const char *spec = lwk_partition_step(p, "mos-part");
 	char buf[256];
 
-	mos_open(&m);
+	mos_open_as_recorded(&m, p);
 	if (spec)
 		kv(ctx, "lwkctl", spec);
 	if (sys_read(&m, "lwkcpus", buf, sizeof(buf)) == 0)

@@ -7,7 +7,7 @@
 #   ihk/ncpus           CPUs the node has (default 8)
 #   ihk/memfree/NODE    bytes a node can still give (default 16 GiB, nodes 0-1)
 IHK="$S/ihk"
-DEV=${LWK_IHK_DEV:-$S/dev/mcd0}
+DEV=${LWK_DOUBLE_IHK_DEV:-${LWK_IHK_DEV:-$S/dev/mcd0}}
 DEVDIR=${DEV%/*}
 [ -d "$IHK/memfree" ] && [ -d "$DEVDIR" ] || mkdir -p "$IHK/mem" "$IHK/os" "$IHK/memfree" "$DEVDIR"
 [ -e "$IHK/cpus" ] || : > "$IHK/cpus"

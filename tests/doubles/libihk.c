@@ -1,6 +1,6 @@
 /* TEST DOUBLE of IHK's libihk (not IHK): the ihklib.h functions the mckernel
  * backend dlopens, each carried out by the ihkconfig/ihkosctl doubles in
- * LWK_IHK_BINDIR, which run with LWK_DOUBLE_LIB=1: they log "[libihk]"
+ * LWK_DOUBLE_IHK_BINDIR (else LWK_IHK_BINDIR), which run with LWK_DOUBLE_LIB=1: they log "[libihk]"
  * and, as libihk does, let ihk_create_os return any instance index (the
  * CLI calls an index other than 0 a failure). Returns 0/value or -errno
  * (the doubles' exit status) like libihk. Built for tests only. */
@@ -24,7 +24,10 @@ struct ihk_mem_chunk {
 /* Runs the double PROG with args; its stdout into out. -errno or 0. */
 static int run(char *out, size_t len, const char *prog, ...)
 {
-	const char *bindir = getenv("LWK_IHK_BINDIR");
+	const char *bindir = getenv("LWK_DOUBLE_IHK_BINDIR");	/* doubles only */
+
+	if (!bindir)
+		bindir = getenv("LWK_IHK_BINDIR");
 	char path[PATH_MAX], *argv[10];
 	int p[2], st, n = 0;
 	size_t got = 0;

@@ -92,6 +92,35 @@ START_TEST(ihk_status)
 }
 END_TEST
 
+START_TEST(ihk_settings)
+{
+	struct lwk_ihk h, g;
+	char buf[64], tiny[8];
+
+	memset(&h, 0, sizeof(h));
+	strcpy(h.dev, "/x/mcd0");
+	strcpy(h.bindir, "/opt/mck/sbin");
+	ck_assert_int_eq(lwk_ihk_settings(&h, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/x/mcd0|/opt/mck/sbin|none");
+	ck_assert_int_eq(lwk_ihk_open_settings(&g, buf), 0);
+	ck_assert_str_eq(g.dev, "/x/mcd0");
+	ck_assert_str_eq(g.devdir, "/x");
+	ck_assert_str_eq(g.bindir, "/opt/mck/sbin");
+	ck_assert_ptr_null(g.lib);
+	lwk_ihk_close(&g);
+	ck_assert_int_eq(lwk_ihk_settings(&h, tiny, sizeof(tiny)), -1);	/* does not fit */
+	strcpy(h.bindir, "/a|b");
+	ck_assert_int_eq(lwk_ihk_settings(&h, buf, sizeof(buf)), -1);	/* ambiguous */
+	/* not a record: opened from the environment instead */
+	ck_assert_int_eq(lwk_ihk_open_settings(&g, "nobars"), -1);
+	lwk_ihk_close(&g);
+	ck_assert_int_eq(lwk_ihk_open_settings(&g, "|a|b"), -1);
+	lwk_ihk_close(&g);
+	ck_assert_int_eq(lwk_ihk_open_settings(&g, "a|b|c|d"), -1);
+	lwk_ihk_close(&g);
+}
+END_TEST
+
 START_TEST(mck_kargs)
 {
 	char buf[64], tiny[8];
@@ -229,6 +258,7 @@ int main(void)
 	tcase_add_test(tc, ihk_mem_format);
 	tcase_add_test(tc, ihk_mem_parse);
 	tcase_add_test(tc, ihk_status);
+	tcase_add_test(tc, ihk_settings);
 	tcase_add_test(tc, mck_kargs);
 	tcase_add_test(tc, mck_chunks);
 	tcase_add_test(tc, mos_spec);

@@ -196,8 +196,8 @@ static int reap_abandoned(struct lwk_registry *r, struct lwk_partition **parts, 
 	return 0;
 }
 
-static const struct lwk_backend *choose_backend(enum lwk_backend_kind want, char *why,
-						size_t len)
+static const struct lwk_backend *choose_backend(enum lwk_backend_kind want, unsigned allowed,
+						char *why, size_t len)
 {
 	/* A node set up for a multi-kernel gets it; native is the fallback. */
 	static const enum lwk_backend_kind order[] = {
@@ -214,7 +214,10 @@ static const struct lwk_backend *choose_backend(enum lwk_backend_kind want, char
 		}
 		return be->available(why, len) ? be : NULL;
 	}
+	snprintf(why, len, "the site allows none of the backends built in");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (allowed && !(allowed & (1u << order[i])))
+			continue;
 		be = lwk_backend_get(order[i]);
 		if (be && be->available(why, len))
 			return be;
@@ -385,7 +388,7 @@ int lwk_partition_create(const struct lwk_create_req *req, struct lwk_partition 
 			    "and '-', at most %d characters", req->id, LWK_ID_MAX - 1);
 		goto out_free;
 	}
-	be = choose_backend(req->backend, why, sizeof(why));
+	be = choose_backend(req->backend, req->allowed, why, sizeof(why));
 	if (!be) {
 		lwk_err_set(err, ENODEV, "no usable LWK backend: %s", why);
 		goto out_free;

@@ -63,6 +63,8 @@ struct lwk_create_req {
 	const char *id;			/* NULL: generated */
 	const char *owner;		/* NULL: none */
 	enum lwk_backend_kind backend;	/* AUTO: best available */
+	unsigned allowed;		/* AUTO picks among these (policy's
+					 * backends bits); 0: any */
 	const struct lwk_placement *pl;	/* cpus, mems, memory per node, pages */
 	const char *spec;		/* canonical spec text, for the record */
 };

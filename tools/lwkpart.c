@@ -374,6 +374,7 @@ static int cmd_create(int argc, char **argv)
 	lwk_placement_init(&pl);
 	lwk_partition_init(&out);
 	req.statedir = statedir;
+	req.allowed = pol.backends;	/* auto picks among what lwk.conf allows */
 	req.id = id;
 	req.owner = owner_arg(owner, ownbuf, sizeof(ownbuf));
 	req.pl = &pl;

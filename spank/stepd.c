@@ -330,6 +330,7 @@ static int provision(spank_t sp, const struct lwk_spec *spec)
 	req.id = id;
 	req.owner = owner;
 	req.backend = spec->backend;
+	req.allowed = lwk_plugin.pol.backends;	/* auto: among what the site allows */
 	req.pl = &pl;
 	req.spec = st.spec_text;
 	rc = lwk_partition_create(&req, &st.part, &st.err);

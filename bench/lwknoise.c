@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "stats.h"
@@ -53,6 +54,7 @@ struct worker {
 	double noise_ns;		/* sum of detours / of excess work */
 	uint64_t runtime_ns;
 	uint64_t min_gap_ns, threshold_ns;
+	long preempt;			/* involuntary context switches while measuring */
 	struct ns_stats st;
 };
 
@@ -65,7 +67,9 @@ static struct {
 	uint64_t quantum_ns;		/* calibrated duration of one quantum */
 	uint64_t start_ns;
 	/* bsp */
-	size_t iters;
+	size_t iters;			/* capacity */
+	size_t done;			/* iterations run */
+	atomic_size_t last_iter;	/* set by worker 0 */
 	uint64_t *iter_end;		/* written by worker 0 */
 	/* barriers */
 	atomic_uint arrived;
@@ -215,33 +219,54 @@ static void run_fwq(struct worker *w, unsigned *sense)
 	w->runtime_ns = t0 - first;
 }
 
+/* Runs until --duration is over: worker 0 names the last iteration before
+ * the barrier that ends it, and everyone leaves after that barrier. */
 static void run_bsp(struct worker *w, unsigned *sense)
 {
-	uint64_t t0, t1;
+	uint64_t t0, t1, end = 0;
 	size_t i;
 
 	barrier(sense);
-	if (w->idx == 0)
+	if (w->idx == 0) {
 		g.start_ns = now_ns();
+		end = g.start_ns + (uint64_t)(g.o.duration_s * 1e9);
+	}
 	for (i = 0; i < g.iters; i++) {
 		t0 = now_ns();
 		work(g.loops);
 		t1 = now_ns();
 		w->t[i] = t0;
 		w->v[i] = t1 - t0;
+		if (w->idx == 0 && (t1 >= end || i + 1 == g.iters))
+			atomic_store(&g.last_iter, i);
 		barrier(sense);
 		if (w->idx == 0)
 			g.iter_end[i] = now_ns();
+		if (atomic_load(&g.last_iter) == i)
+			break;
 	}
-	w->n = g.iters;
+	w->n = i + 1;
+}
+
+/* Involuntary context switches of the calling thread: how often another
+ * task took this CPU from us (IRQs and hypervisor steal do not count). */
+static long nivcsw(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru) < 0)
+		return 0;
+	return ru.ru_nivcsw;
 }
 
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	unsigned sense = 0;
+	long cs;
 
 	w->err = pin_self(w->cpu);
+	cs = nivcsw();
 	/* a worker that could not pin still joins every barrier, so that the
 	 * others do not wait forever; main reports the failure */
 	switch (g.o.mode) {
@@ -255,6 +280,7 @@ static void *worker_main(void *arg)
 		run_bsp(w, &sense);
 		break;
 	}
+	w->preempt = nivcsw() - cs;
 	return NULL;
 }
 
@@ -404,6 +430,7 @@ struct summary {
 	double overhead_pct;
 	uint64_t max_detour_ns;
 	uint64_t dropped;
+	long preempt;
 };
 
 static void summarise(struct worker *w, struct summary *s)
@@ -412,6 +439,7 @@ static void summarise(struct worker *w, struct summary *s)
 	ns_stats_compute(w->v, w->n, &w->st);
 	s->st = w->st;
 	s->dropped = w->dropped;
+	s->preempt = w->preempt;
 	if (g.o.mode == M_DETOUR) {
 		s->overhead_pct = noise_overhead_pct(w->noise_ns, (double)w->runtime_ns);
 		s->max_detour_ns = w->st.max;
@@ -426,10 +454,11 @@ static void print_kv(FILE *f, const struct summary *s, const char *extra)
 {
 	fprintf(f, "lwknoise mode=%s cpu=%s count=%zu min_ns=%" PRIu64 " median_ns=%" PRIu64
 		" p99_ns=%" PRIu64 " p999_ns=%" PRIu64 " max_ns=%" PRIu64 " mean_ns=%.1f"
-		" max_detour_ns=%" PRIu64 " overhead_pct=%.6f dropped=%" PRIu64 " duration_s=%g%s\n",
+		" max_detour_ns=%" PRIu64 " overhead_pct=%.6f dropped=%" PRIu64 " preempt=%ld"
+		" duration_s=%g%s\n",
 		mode_name[g.o.mode], s->cpu, s->st.count, s->st.min, s->st.median, s->st.p99,
 		s->st.p999, s->st.max, s->st.mean, s->max_detour_ns, s->overhead_pct, s->dropped,
-		g.o.duration_s, extra);
+		s->preempt, g.o.duration_s, extra);
 }
 
 static void print_row(FILE *f, const struct summary *s)
@@ -444,9 +473,9 @@ static void json_obj(FILE *f, const struct summary *s)
 	fprintf(f, "{\"cpu\":\"%s\",\"count\":%zu,\"min_ns\":%" PRIu64 ",\"median_ns\":%" PRIu64
 		",\"p99_ns\":%" PRIu64 ",\"p999_ns\":%" PRIu64 ",\"max_ns\":%" PRIu64
 		",\"mean_ns\":%.1f,\"max_detour_ns\":%" PRIu64 ",\"overhead_pct\":%.6f"
-		",\"dropped\":%" PRIu64 "}",
+		",\"dropped\":%" PRIu64 ",\"preempt\":%ld}",
 		s->cpu, s->st.count, s->st.min, s->st.median, s->st.p99, s->st.p999, s->st.max,
-		s->st.mean, s->max_detour_ns, s->overhead_pct, s->dropped);
+		s->st.mean, s->max_detour_ns, s->overhead_pct, s->dropped, s->preempt);
 }
 
 static FILE *open_out(const char *path)
@@ -468,7 +497,7 @@ static void write_csv(void)
 		uint64_t prev = g.start_ns;
 
 		fputs("iter,t_ns,iter_ns\n", f);
-		for (k = 0; k < g.iters; k++) {
+		for (k = 0; k < g.done; k++) {
 			fprintf(f, "%zu,%" PRId64 ",%" PRIu64 "\n", k, (int64_t)(prev - g.start_ns),
 				g.iter_end[k] - prev);
 			prev = g.iter_end[k];
@@ -532,6 +561,7 @@ int main(int argc, char **argv)
 	}
 	if (g.o.mode == M_BSP && !(g.iter_end = calloc(g.iters, sizeof(*g.iter_end))))
 		die("out of memory");
+	atomic_store(&g.last_iter, SIZE_MAX);
 	i = 0;
 	hwloc_bitmap_foreach_begin(cpu, cpus) {
 		g.w[i].idx = i;
@@ -547,6 +577,7 @@ int main(int argc, char **argv)
 			die("cannot start a worker thread");
 	for (i = 0; i < g.nw; i++)
 		pthread_join(g.w[i].th, NULL);
+	g.done = g.w[0].n;
 	for (i = 0; i < g.nw; i++)
 		if (g.w[i].err)
 			die("cannot pin a thread to CPU %u: %s (is it in this process's cpuset?)",
@@ -579,16 +610,18 @@ int main(int argc, char **argv)
 		for (i = 0; i < g.nw; i++)
 			if (g.w[i].st.count && g.w[i].st.min < ideal)
 				ideal = g.w[i].st.min;
-		iterv = malloc((g.iters + 1) * sizeof(*iterv));
+		iterv = malloc((g.done + 1) * sizeof(*iterv));
 		if (!iterv)
 			die("out of memory");
-		for (k = 0; k < g.iters; k++) {
+		for (k = 0; k < g.done; k++) {
 			iterv[k] = g.iter_end[k] - prev;
 			prev = g.iter_end[k];
 		}
-		ns_stats_compute(iterv, g.iters, &all.st);
+		ns_stats_compute(iterv, g.done, &all.st);
 		all.max_detour_ns = all.st.max - ideal;
-		all.overhead_pct = noise_overhead_pct(all.st.sum - (double)ideal * (double)g.iters,
+		for (i = 0; i < g.nw; i++)
+			all.preempt += g.w[i].preempt;
+		all.overhead_pct = noise_overhead_pct(all.st.sum - (double)ideal * (double)g.done,
 						      all.st.sum);
 		snprintf(extra, sizeof(extra),
 			 " ideal_ns=%" PRIu64 " threads=%u slowdown_median=%.4f slowdown_mean=%.4f"
@@ -601,6 +634,7 @@ int main(int argc, char **argv)
 		all.overhead_pct = noise_overhead_pct(total_noise, (double)total_rt);
 		for (i = 0; i < g.nw; i++) {
 			all.dropped += g.w[i].dropped;
+			all.preempt += g.w[i].preempt;
 			if (sum[i].max_detour_ns > all.max_detour_ns)
 				all.max_detour_ns = sum[i].max_detour_ns;
 		}

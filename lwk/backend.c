@@ -7,6 +7,8 @@
  * the static convenience library). */
 static const struct lwk_backend *const backends[] = {
 	&lwk_backend_native,
+	&lwk_backend_mckernel,
+	&lwk_backend_mos,
 };
 
 const struct lwk_backend *lwk_backend_get(enum lwk_backend_kind kind)

@@ -4,7 +4,7 @@
  *
  * The journal rule, which makes every crash recoverable:
  *   before each change to the node, a backend calls lwk_journal_add(j, STEP,
- *   ARG); when it returns 0 the step is durably in the partition's record.
+ *   ARG); when it returns 0 the step is in the partition's record.
  *   undo(p, STEP, ARG) reverts exactly one such step and is idempotent: it
  *   succeeds if the change was never made (crash between record and change)
  *   or was already undone. Destroy and reap replay undo over p->step[] in
@@ -26,7 +26,7 @@
 
 struct lwk_journal;	/* the partition's open record; given to create() */
 
-/* Durably appends the step to the record (write-temp, fsync, rename). */
+/* Appends the step to the record (write-temp, rename: see registry.h). */
 int lwk_journal_add(struct lwk_journal *j, const char *step, struct lwk_err *err,
 		    const char *argfmt, ...) __attribute__((format(printf, 4, 5)));
 

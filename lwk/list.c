@@ -5,8 +5,10 @@
 
 #include "list.h"
 
-/* One element "N" or "A-B" of [s, s + n); digits and '-' already checked. */
-static int element(const char *s, size_t n, unsigned max, char *why, size_t whylen)
+/* One element "N" or "A-B" of [s, s + n); digits and '-' already checked.
+ * Leading zeros are refused: hwloc reads "010" as octal 8. */
+static int element(const char *s, size_t n, unsigned max, unsigned *last,
+		   char *why, size_t whylen)
 {
 	uint64_t v[2] = { 0, 0 };
 	size_t i, k = 0, start[2] = { 0, 0 }, digits = 0;
@@ -19,6 +21,11 @@ static int element(const char *s, size_t n, unsigned max, char *why, size_t whyl
 			start[1] = i + 1;
 			digits = 0;
 			continue;
+		}
+		if (digits == 0 && s[i] == '0' && i + 1 < n && s[i + 1] != '-') {
+			snprintf(why, whylen, "element '%.*s%s' has a leading zero",
+				 (int)(n > 40 ? 40 : n), s, n > 40 ? "..." : "");
+			return -1;
 		}
 		digits++;
 		/* cap the value so a long run of digits cannot overflow */
@@ -43,6 +50,8 @@ static int element(const char *s, size_t n, unsigned max, char *why, size_t whyl
 			 (int)n, s, (unsigned)v[1], (unsigned)v[0]);
 		return -1;
 	}
+	if (v[k] > *last)
+		*last = (unsigned)v[k];
 	return 0;
 bad:
 	snprintf(why, whylen, "element '%.*s%s' is not a number or a range A-B",
@@ -55,6 +64,7 @@ int lwk_list_parse(const char *text, unsigned max, hwloc_bitmap_t *out,
 {
 	const char *p, *e;
 	hwloc_bitmap_t b;
+	unsigned last = 0;
 
 	*out = NULL;
 	if (!text || !*text) {
@@ -73,7 +83,7 @@ int lwk_list_parse(const char *text, unsigned max, hwloc_bitmap_t *out,
 			snprintf(why, whylen, "has an empty element (a stray ',')");
 			return -1;
 		}
-		if (element(p, (size_t)(e - p), max, why, whylen))
+		if (element(p, (size_t)(e - p), max, &last, why, whylen))
 			return -1;
 		if (!*e)
 			break;
@@ -83,7 +93,8 @@ int lwk_list_parse(const char *text, unsigned max, hwloc_bitmap_t *out,
 		snprintf(why, whylen, "cannot be stored: %s", strerror(ENOMEM));
 		return -1;
 	}
-	if (hwloc_bitmap_list_sscanf(b, text) < 0) {
+	/* the check above and hwloc must agree on what the text means */
+	if (hwloc_bitmap_list_sscanf(b, text) < 0 || hwloc_bitmap_last(b) != (int)last) {
 		hwloc_bitmap_free(b);
 		snprintf(why, whylen, "is not a valid list");
 		return -1;

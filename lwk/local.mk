@@ -9,3 +9,4 @@ lwk_liblwk_la_LIBADD = $(HWLOC_LIBS) $(NUMA_LIBS)
 include $(srcdir)/lwk/spec.mk
 include $(srcdir)/lwk/place.mk
 include $(srcdir)/lwk/native.mk
+include $(srcdir)/lwk/backends.mk

@@ -40,6 +40,8 @@ struct lwk_partition {
 	enum lwk_part_state state;
 	hwloc_bitmap_t cpus;
 	hwloc_bitmap_t mems;
+	hwloc_const_bitmap_t linux_cpus;	/* create() only: the placement's Linux CPUs
+					 * (NULL if none); borrowed, not recorded */
 	unsigned nmem;
 	struct lwk_node_mem mem[LWK_MAX_NUMA];
 	enum lwk_pages pages;
@@ -47,6 +49,8 @@ struct lwk_partition {
 	time_t created;
 	char cgroup[256];		/* native: its cpuset directory */
 	char note[256];			/* remarks from creation, e.g. why not exclusive */
+	char boot_id[40];		/* kernel boot it was made in: after a reboot the
+					 * record is stale and reap drops it, undoing nothing */
 	unsigned nsteps;
 	struct lwk_step step[LWK_STEPS_MAX];	/* changes recorded, oldest first */
 };
@@ -59,6 +63,8 @@ struct lwk_create_req {
 	const char *id;			/* NULL: generated */
 	const char *owner;		/* NULL: none */
 	enum lwk_backend_kind backend;	/* AUTO: best available */
+	unsigned allowed;		/* AUTO picks among these (policy's
+					 * backends bits); 0: any */
 	const struct lwk_placement *pl;	/* cpus, mems, memory per node, pages */
 	const char *spec;		/* canonical spec text, for the record */
 };
@@ -83,9 +89,10 @@ int lwk_partition_list(const char *statedir, struct lwk_partition **out, size_t 
 		       struct lwk_err *err);
 void lwk_partition_list_free(struct lwk_partition *arr, size_t n);
 
-/* Undoes partitions: those of owner (if not NULL), those whose creator is
- * gone while still CREATING/DESTROYING, and with stale also every partition
- * whose owner job is not running (owner_alive says; NULL: creator pid alive).
+/* Undoes partitions: every one left creating or destroying by a creator
+ * that died (the lock proves it), those of owner (if not NULL), and with
+ * stale also every partition whose owner is not running (owner_alive says;
+ * NULL: an owner "pid:N" runs while process N does, other owners are kept).
  * Then restores node-wide state. *count gets the number reaped. */
 int lwk_reap(const char *statedir, const char *owner, bool stale,
 	     bool (*owner_alive)(const char *owner), unsigned *count,

@@ -32,11 +32,17 @@ void lwk_placement_fini(struct lwk_placement *pl);
 
 /* Chooses LWK cores from alloc (OS PUs of the job's cores on this node):
  * balanced over the allocation's NUMA nodes (restricted to numa: if given),
- * only cores whose PUs are all in policy lwk_cpus, keeping max(util,
- * min_linux_cores) cores on Linux, preferring high-numbered cores for the LWK
- * so CPU 0 stays on Linux. mem: is split over the chosen NUMA nodes in
- * proportion to their LWK cores. alloc_mem is the job's memory on the node in
- * bytes (0: unknown, then mem:N% is of the NUMA nodes' memory). */
+ * only cores whose PUs are all in alloc and in policy lwk_cpus, keeping
+ * max(util, min_linux_cores) cores on Linux (cores that cannot be LWK cores
+ * count; more are kept lowest-numbered, spread over NUMA nodes), preferring
+ * high-numbered cores for the LWK so CPU 0 stays on Linux. cores:N beyond
+ * what fits (or beyond max_core_share) is an error saying how many to ask
+ * for; N% (of the job's cores, at least 1) and all are clamped. mem: is split
+ * over the chosen NUMA nodes in proportion to their LWK cores, each part
+ * rounded up to the pages: size and within max_mem_share of its node.
+ * alloc_mem is the job's memory on the node in bytes (0: unknown, then mem:N%
+ * is of each NUMA node's memory, rounded down). spec and pol are only read:
+ * the caller has parsed the spec and applied the policy. */
 int lwk_place(const struct lwk_topo *tp, const struct lwk_policy *pol,
 	      const struct lwk_spec *spec, hwloc_const_bitmap_t alloc,
 	      uint64_t alloc_mem, struct lwk_placement *out, struct lwk_err *err);
@@ -50,11 +56,14 @@ struct lwk_share {
 void lwk_share_init(struct lwk_share *sh);
 void lwk_share_fini(struct lwk_share *sh);
 
-/* Splits the partition's cores among nranks local ranks: ranks are spread
- * over NUMA nodes in proportion to their cores, each rank gets a contiguous
- * block inside one NUMA node when it fits, remainders go to the lowest
- * ranks. More ranks than cores is an error. smt: give all PUs of each core,
- * else the first PU of each core. */
+/* Splits the partition's cores among nranks local ranks: every rank gets s
+ * or s+1 cores, a contiguous block in NUMA order, the extra cores going to
+ * the lowest ranks (of each node). When the balanced share fits in a NUMA
+ * node no rank straddles nodes, even if that leaves some cores unused (9
+ * ranks on 8 nodes of 32 cores get 16-17 cores each); otherwise the cores
+ * are cut contiguously across nodes. Deterministic: each rank computes the
+ * same plan. More ranks than cores is an error. smt: give all the
+ * partition's PUs of each core, else the first one. */
 int lwk_share(const struct lwk_topo *tp, hwloc_const_bitmap_t part_cpus,
 	      unsigned rank, unsigned nranks, int smt, struct lwk_share *out,
 	      struct lwk_err *err);

@@ -1,17 +1,18 @@
 /* Site policy: /etc/lwk/lwk.conf (path overridable) and plugstack args.
  *
- * File format: one "key = value" per line, '#' comments, blank lines.
- *   backends        = native,mckernel,mos   backends users may ask for (auto picks among them)
+ * File format: one "key = value" per line, '#' starts a comment, blank lines.
+ *   backends        = native,mckernel,mos   backends users may ask for (auto picks among them; default: all three)
  *   lwk_cpus        = 1-63                   OS CPUs that may ever become LWK cores (default: all)
  *   min_linux_cores = 1                      cores of the job's allocation kept on Linux, per node
  *   max_core_share  = 100%                   largest share of the job's cores on a node for the LWK
  *   max_mem_share   = 90%                    largest share of a NUMA node's memory the LWK may reserve
- *   default         = cores:all,util:1       items used when the user's spec omits them
+ *   default         = cores:all,util:1       items used when the user's spec omits them (default: cores:all)
  *   allow_users     = alice,bob              who may use --lwk (default: everyone)
  *   allow_groups    = hpc                    ... or members of these groups
  *   report_dir      = /var/log/lwk           per-job noise reports (empty: none)
  *   statedir        = /run/lwk               partition registry
  * A malformed file is an error naming file:line. Unknown keys are errors.
+ * Every setter is all-or-nothing: on error the policy is left as it was.
  */
 #ifndef LWK_POLICY_H
 #define LWK_POLICY_H
@@ -38,8 +39,10 @@ struct lwk_policy {
 void lwk_policy_init(struct lwk_policy *p);	/* built-in defaults */
 void lwk_policy_fini(struct lwk_policy *p);
 
-/* Reads path into p (on top of what p holds). A missing file is an error
- * with code ENOENT, so callers can accept a missing default file. */
+/* Reads path into p (on top of what p holds: keys in the file replace).
+ * A missing file is an error with code ENOENT, so callers can accept a
+ * missing default file. When run as root, a file that anyone but root can
+ * write is refused (EPERM). */
 int lwk_policy_load(struct lwk_policy *p, const char *path, struct lwk_err *err);
 
 /* One key=value, as from a plugstack argument; same keys as the file. */

@@ -5,6 +5,31 @@
 
 #include "topo.h"
 
+/* hwloc dlopens its plugins at the first hwloc_topology_init of a process:
+ * libxml2 with ICU, OpenCL, X11 (GL) and libpciaccess, tens of ms on a busy
+ * node, for I/O discovery liblwk never uses. That matters for lwkrun, which
+ * starts once per rank. Unless the caller chose a blacklist, keep them out
+ * for the init and restore the environment at once, so that the program
+ * lwkrun execs (and its MPI's hwloc) sees the environment it was given.
+ * The built-in XML parser still reads lstopo's XML. */
+static const char plugins_blacklist[] =
+	"hwloc_xml_libxml,hwloc_opencl,hwloc_gl,hwloc_pci,hwloc_cuda,hwloc_nvml,hwloc_rsmi,hwloc_levelzero";
+
+static int topo_init(hwloc_topology_t *t)
+{
+	int ret, e;
+
+	if (getenv("HWLOC_PLUGINS_BLACKLIST"))
+		return hwloc_topology_init(t);
+	if (setenv("HWLOC_PLUGINS_BLACKLIST", plugins_blacklist, 1) < 0)
+		return hwloc_topology_init(t);
+	ret = hwloc_topology_init(t);
+	e = errno;
+	unsetenv("HWLOC_PLUGINS_BLACKLIST");
+	errno = e;
+	return ret;
+}
+
 /* hwloc reports every failure through errno. */
 static int topo_load(struct lwk_topo *tp, hwloc_topology_t t, const char *what,
 		     struct lwk_err *err)
@@ -29,7 +54,7 @@ int lwk_topo_load(struct lwk_topo *tp, struct lwk_err *err)
 	hwloc_topology_t t;
 
 	tp->t = NULL;
-	if (hwloc_topology_init(&t) < 0)
+	if (topo_init(&t) < 0)
 		return lwk_err_set(err, errno, "cannot initialise hwloc: %s", strerror(errno));
 	/* The LWK takes CPUs that our own cpuset (e.g. slurmstepd's) may not
 	 * include; placement must see the whole node. */
@@ -49,7 +74,7 @@ int lwk_topo_load_synthetic(struct lwk_topo *tp, const char *desc, struct lwk_er
 	tp->t = NULL;
 	if (!desc || !*desc)
 		return lwk_err_set(err, EINVAL, "empty synthetic topology description; give one like \"pack:2 numa:2 core:16 pu:2\"");
-	if (hwloc_topology_init(&t) < 0)
+	if (topo_init(&t) < 0)
 		return lwk_err_set(err, errno, "cannot initialise hwloc: %s", strerror(errno));
 	if (hwloc_topology_set_synthetic(t, desc) < 0) {
 		hwloc_topology_destroy(t);
@@ -66,7 +91,7 @@ int lwk_topo_load_xml(struct lwk_topo *tp, const char *path, struct lwk_err *err
 	tp->t = NULL;
 	if (!path || !*path)
 		return lwk_err_set(err, EINVAL, "no topology XML file given");
-	if (hwloc_topology_init(&t) < 0)
+	if (topo_init(&t) < 0)
 		return lwk_err_set(err, errno, "cannot initialise hwloc: %s", strerror(errno));
 	if (hwloc_topology_set_flags(t, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED) < 0 ||
 	    hwloc_topology_set_xml(t, path) < 0) {

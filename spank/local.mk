@@ -1,1 +1,39 @@
-# spank: rules added by its owner
+# spank: the SPANK plugin spank_lwk.so and its real-cluster tests.
+slurm_plugin_LTLIBRARIES = spank/spank_lwk.la
+spank_spank_lwk_la_SOURCES = \
+	spank/lwk_spank.h spank/plugin.c spank/args.c spank/check.c \
+	spank/srun.c spank/alloc.c spank/stepd.c spank/job_script.c spank/slurmd.c
+spank_spank_lwk_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+spank_spank_lwk_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+# liblwk is a convenience library: linked in whole, nothing to install
+spank_spank_lwk_la_LIBADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS)
+spank_spank_lwk_la_LDFLAGS = -module -avoid-version -shared \
+	-Wl,--version-script=$(srcdir)/spank/spank_lwk.map
+EXTRA_spank_spank_lwk_la_DEPENDENCIES = spank/spank_lwk.map
+EXTRA_DIST += spank/spank_lwk.map
+
+# Slurm loads spank_lwk.so by path; the .la is of no use there.
+install-data-hook: spank-remove-la
+spank-remove-la:
+	rm -f $(DESTDIR)$(slurm_plugindir)/spank_lwk.la
+uninstall-hook: spank-uninstall-so
+spank-uninstall-so:
+	rm -f $(DESTDIR)$(slurm_plugindir)/spank_lwk.so
+.PHONY: spank-remove-la spank-uninstall-so
+
+EXTRA_DIST += tests/slurm/cluster tests/slurm/run tests/slurm/mpi_report.c
+
+# Real Slurm cluster tests (root; starts and stops its own cluster).
+check-slurm: all
+	LWK_BUILDDIR=$(abs_top_builddir) $(SHELL) $(abs_top_srcdir)/tests/slurm/run
+.PHONY: check-slurm
+EXTRA_DIST += tests/slurm/scenarios.sh contrib/slurm/epilog contrib/slurm/plugstack.conf.d/lwk.conf \
+	contrib/demo bench/launch_overhead
+
+# Unit tests of the plugin's arguments and spec layering (no Slurm needed).
+check_PROGRAMS += tests/unit/test_spank_args
+TESTS += tests/unit/test_spank_args
+tests_unit_test_spank_args_SOURCES = tests/unit/test_spank_args.c spank/args.c spank/check.c
+tests_unit_test_spank_args_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+tests_unit_test_spank_args_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_spank_args_LDADD = $(UNIT_LIBS)

@@ -9,3 +9,5 @@ include $(srcdir)/tests/unit/spec.mk
 include $(srcdir)/tests/unit/place.mk
 include $(srcdir)/tests/unit/native.mk
 include $(srcdir)/tests/unit/noise_stats.mk
+include $(srcdir)/tests/unit/launcher.mk
+include $(srcdir)/tests/unit/backends.mk

@@ -12,13 +12,17 @@
 /* "pack:P numa:N core:C pu:T", NUMA nodes per package. With linux_smt the
  * PUs are numbered as Linux does on x86: the first thread of every core is
  * 0..ncores-1, the second thread ncores..2*ncores-1. */
-static inline void synth_desc(char *buf, size_t len, unsigned pack, unsigned numa,
-			      unsigned core, unsigned pu, int linux_smt)
+static inline void synth_desc_mem(char *buf, size_t len, unsigned pack, unsigned numa,
+				  unsigned core, unsigned pu, int linux_smt, unsigned numa_gib)
 {
 	unsigned ncores = pack * numa * core, i, j;
+	char mem[32] = "";
 	size_t off;
 
-	off = (size_t)snprintf(buf, len, "pack:%u numa:%u core:%u pu:%u", pack, numa, core, pu);
+	if (numa_gib)	/* hwloc's default is 1GiB per NUMA node */
+		snprintf(mem, sizeof(mem), "(memory=%uGiB)", numa_gib);
+	off = (size_t)snprintf(buf, len, "pack:%u numa:%u%s core:%u pu:%u", pack, numa, mem,
+			       core, pu);
 	if (!linux_smt || pu < 2)
 		return;
 	off += (size_t)snprintf(buf + off, len - off, "(indexes=");
@@ -28,6 +32,22 @@ static inline void synth_desc(char *buf, size_t len, unsigned pack, unsigned num
 						i || j ? "," : "", j * ncores + i);
 	snprintf(buf + off, len - off, ")");
 	ck_assert_uint_lt(off, len - 1);
+}
+
+static inline void synth_desc(char *buf, size_t len, unsigned pack, unsigned numa,
+			      unsigned core, unsigned pu, int linux_smt)
+{
+	synth_desc_mem(buf, len, pack, numa, core, pu, linux_smt, 0);
+}
+
+static inline void synth_load_mem(struct lwk_topo *tp, unsigned pack, unsigned numa,
+				  unsigned core, unsigned pu, int linux_smt, unsigned numa_gib)
+{
+	char desc[8192];
+	struct lwk_err err = { 0 };
+
+	synth_desc_mem(desc, sizeof(desc), pack, numa, core, pu, linux_smt, numa_gib);
+	ck_assert_msg(lwk_topo_load_synthetic(tp, desc, &err) == 0, "%s: %s", desc, err.msg);
 }
 
 static inline void synth_load(struct lwk_topo *tp, unsigned pack, unsigned numa,

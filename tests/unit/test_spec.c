@@ -474,6 +474,7 @@ START_TEST(test_list)
 {
 	static const char *const bad[] = {
 		"", ",", "1,", ",1", "1,,2", "1-", "-1", "1--2", "1-2-3", "3-1", "a", "1 2", "65536",
+		"010", "00", "1-03", "000000008",
 	};
 	hwloc_bitmap_t b;
 	char why[160];

@@ -44,7 +44,10 @@ START_TEST(this_machine)
 	long conf = sysconf(_SC_NPROCESSORS_CONF);
 	hwloc_bitmap_t all, mems;
 
+	unsetenv("HWLOC_PLUGINS_BLACKLIST");
 	ck_assert_msg(lwk_topo_load(&tp, &err) == 0, "%s", err.msg);
+	/* the plugin blacklist used for the load does not leak to what we exec */
+	ck_assert_ptr_null(getenv("HWLOC_PLUGINS_BLACKLIST"));
 	ck_assert_uint_ge(lwk_topo_ncores(&tp), 1);
 	/* INCLUDE_DISALLOWED: every configured CPU is there, whatever our cpuset */
 	ck_assert_int_eq(hwloc_get_nbobjs_by_type(tp.t, HWLOC_OBJ_PU), conf);
@@ -56,6 +59,13 @@ START_TEST(this_machine)
 	hwloc_bitmap_free(all);
 	hwloc_bitmap_free(mems);
 	lwk_topo_fini(&tp);
+
+	/* a caller's own choice is kept */
+	setenv("HWLOC_PLUGINS_BLACKLIST", "hwloc_gl", 1);
+	ck_assert_msg(lwk_topo_load(&tp, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(getenv("HWLOC_PLUGINS_BLACKLIST"), "hwloc_gl");
+	lwk_topo_fini(&tp);
+	unsetenv("HWLOC_PLUGINS_BLACKLIST");
 }
 END_TEST
 

@@ -1,0 +1,173 @@
+/* partition_bench: create+destroy of a small native partition, repeated.
+ *
+ *   partition_bench [-n RUNS] [--cpus LIST] [--mem SIZE] [--statedir DIR]
+ *
+ * Defaults: 50 runs of a 1-CPU partition (CPU 1) with 16M of 2M huge pages,
+ * in a private registry under /run. Prints the median and p99 of create,
+ * destroy and the pair, with the node's IRQ count (the cost is linear in
+ * it). Needs root. Target on the 2-core dev machine: pair median <= 20 ms. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "list.h"
+#include "partition.h"
+#include "spec.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, int n, double p)
+{
+	int i = (int)(p * (n - 1) + 0.5);
+
+	return v[i];
+}
+
+static void report(const char *what, double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_d);
+	printf("%-16s median %7.2f ms   p99 %7.2f ms   min %7.2f ms   max %7.2f ms\n", what,
+	       pct(v, n, 0.5), pct(v, n, 0.99), v[0], v[n - 1]);
+}
+
+static int count_irqs(void)
+{
+	DIR *d = opendir("/proc/irq");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += de->d_name[0] >= '0' && de->d_name[0] <= '9';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "statedir", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *cpus = "1", *mem = "16M", *statedir = NULL;
+	char tmpdir[] = "/run/lwk-bench.XXXXXX";
+	struct lwk_placement pl = { 0 };
+	struct lwk_create_req req = { 0 };
+	struct lwk_err err = { 0 };
+	uint64_t bytes;
+	hwloc_bitmap_t set;
+	char why[256];
+	double *tc, *td, *tp;
+	int runs = 50, c, rc = 1;
+
+	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': runs = atoi(optarg); break;
+		case 'c': cpus = optarg; break;
+		case 'm': mem = optarg; break;
+		case 's': statedir = optarg; break;
+		default:
+			fprintf(stderr, "usage: partition_bench [-n RUNS] [--cpus LIST] [--mem SIZE] "
+				"[--statedir DIR]\n");
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (runs < 1 || runs > 100000) {
+		fprintf(stderr, "lwk: -n expects 1..100000 runs\n");
+		return 2;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "lwk: partition_bench changes the node's cpusets and IRQs: run it as root\n");
+		return 1;
+	}
+	if (lwk_list_parse(cpus, 65535, &set, why, sizeof(why)) < 0) {
+		fprintf(stderr, "lwk: --cpus %s: %s\n", cpus, why);
+		return 2;
+	}
+	if (lwk_parse_size(mem, &bytes, &err) < 0) {
+		lwk_err_print(&err, stderr);
+		return 2;
+	}
+	if (!statedir) {
+		if (!mkdtemp(tmpdir)) {
+			fprintf(stderr, "lwk: cannot create %s: %s\n", tmpdir, strerror(errno));
+			return 1;
+		}
+		statedir = tmpdir;
+	}
+	pl.cpus = set;
+	pl.mems = hwloc_bitmap_alloc();
+	pl.pages = LWK_PAGES_2M;
+	if (bytes) {
+		pl.nmem = 1;	/* node 0: enough for the benchmark's one-node default */
+		pl.mem[0].node = 0;
+		pl.mem[0].bytes = bytes;
+	}
+	req.statedir = statedir;
+	req.id = "bench";
+	req.backend = LWK_BACKEND_NATIVE;
+	req.pl = &pl;
+	tc = calloc(runs, sizeof(double));
+	td = calloc(runs, sizeof(double));
+	tp = calloc(runs, sizeof(double));
+	if (!tc || !td || !tp)
+		goto out;
+	for (int i = 0; i < runs; i++) {
+		double t0 = now_ms(), t1, t2;
+
+		if (lwk_partition_create(&req, NULL, &err) < 0) {
+			lwk_err_print(&err, stderr);
+			goto out;
+		}
+		t1 = now_ms();
+		if (lwk_partition_destroy(statedir, "bench", &err) < 0) {
+			lwk_err_print(&err, stderr);
+			goto out;
+		}
+		t2 = now_ms();
+		tc[i] = t1 - t0;
+		td[i] = t2 - t1;
+		tp[i] = t2 - t0;
+	}
+	printf("partition create+destroy: CPUs %s, %s in 2M huge pages, %d IRQs, %d runs\n",
+	       cpus, mem, count_irqs(), runs);
+	report("create", tc, runs);
+	report("destroy", td, runs);
+	report("create+destroy", tp, runs);
+	rc = 0;
+out:
+	free(tc);
+	free(td);
+	free(tp);
+	if (statedir == tmpdir) {
+		char lock[64];
+
+		snprintf(lock, sizeof(lock), "%s/lock", tmpdir);
+		unlink(lock);
+		rmdir(tmpdir);
+	}
+	hwloc_bitmap_free(pl.cpus);
+	hwloc_bitmap_free(pl.mems);
+	return rc;
+}

@@ -1,0 +1,176 @@
+/* lwkrun: start one rank inside its share of an LWK partition.
+ *
+ *   lwkrun [options] [--] PROGRAM [ARGS...]
+ *
+ * Learns the local rank (localrank.h), the partition (part.h), builds the
+ * rank's plan (plan.h), prints it for --dry-run/--verbose, applies it and
+ * execs (exec.h). Every error is one "lwk: " line on stderr.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+
+#include "env.h"
+#include "exec.h"
+#include "localrank.h"
+#include "part.h"
+#include "plan.h"
+
+extern char **environ;
+
+static void usage(FILE *f)
+{
+	fputs("Usage: lwkrun [options] [--] PROGRAM [ARGS...]\n"
+	      "Start PROGRAM as one rank on its share of an LWK partition.\n\n"
+	      "  -n, --dry-run         print this rank's plan and exit\n"
+	      "  -v, --verbose         print the plan to stderr, then run\n"
+	      "  -p, --partition ID    use registered partition ID (default: LWK_* environment,\n"
+	      "                        else the caller's CPU affinity)\n"
+	      "      --statedir DIR    partition registry (default: $LWK_STATEDIR or "
+	      LWK_STATEDIR ")\n"
+	      "  -h, --help            this text\n"
+	      "  -V, --version         print the version\n\n"
+	      "The local rank comes from OMPI_COMM_WORLD_LOCAL_RANK/SIZE, MPI_LOCALRANKID/\n"
+	      "MPI_LOCALNRANKS, SLURM_LOCALID, else PMIx, else a single process. See lwkrun(1).\n",
+	      f);
+}
+
+struct opts {
+	bool dry_run, verbose;
+	const char *partition, *statedir;
+};
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "partition", required_argument, NULL, 'p' },
+		{ "statedir", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	/* '+': options end at PROGRAM, whose own options are its business. */
+	while ((c = getopt_long(argc, argv, "+nvp:hV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n': o->dry_run = true; break;
+		case 'v': o->verbose = true; break;
+		case 'p': o->partition = optarg; break;
+		case 's': o->statedir = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("lwkrun (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION); exit(0);
+		default:
+			fputs("lwk: unknown option; see lwkrun --help\n", stderr);
+			exit(2);
+		}
+	}
+	if (optind >= argc) {
+		fputs("lwk: no program to run: lwkrun [options] PROGRAM [ARGS...]\n", stderr);
+		exit(2);
+	}
+	return optind;
+}
+
+static int find_partition(const struct lwk_topo *tp, const struct opts *o,
+			  struct lwkrun_part *part, struct lwk_err *err)
+{
+	const char *statedir = o->statedir;
+	hwloc_bitmap_t aff;
+	int rc;
+
+	if (o->partition) {
+		if (!statedir)
+			statedir = getenv(LWK_ENV_STATEDIR);
+		return lwkrun_part_from_registry(statedir && *statedir ? statedir : NULL,
+						 o->partition, part, err);
+	}
+	rc = lwkrun_part_from_env(tp, environ, part, err);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	aff = hwloc_bitmap_alloc();
+	if (!aff)
+		return lwk_err_set(err, ENOMEM, "out of memory");
+	if (hwloc_get_cpubind(tp->t, aff, HWLOC_CPUBIND_THREAD)) {
+		rc = lwk_err_set(err, errno, "cannot read this process's CPU affinity: %s",
+				 strerror(errno));
+	} else {
+		rc = lwkrun_part_from_affinity(tp, aff, part, err);
+	}
+	hwloc_bitmap_free(aff);
+	return rc;
+}
+
+/* hwloc's x86 backend migrates the process onto every CPU to run CPUID
+ * there: LWK cores included, and slow where CPUID traps to a hypervisor.
+ * The Linux backend's sysfs view has the cores and NUMA nodes lwkrun needs
+ * (lwk_topo_load keeps hwloc's plugins out already). The caller's own
+ * HWLOC_COMPONENTS, or a topology it points hwloc at (HWLOC_SYNTHETIC,
+ * HWLOC_XMLFILE, HWLOC_FSROOT: tests, sites), wins and is passed on. */
+static const char hwloc_components[] = "HWLOC_COMPONENTS";
+
+static bool hwloc_quiet(void)
+{
+	if (getenv(hwloc_components) || getenv("HWLOC_SYNTHETIC") || getenv("HWLOC_XMLFILE") ||
+	    getenv("HWLOC_FSROOT"))
+		return false;
+	return !setenv(hwloc_components, "-x86", 1);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct lwkrun_local loc;
+	struct lwkrun_part part;
+	struct lwkrun_plan plan;
+	struct lwk_topo tp;
+	struct lwk_err err;
+	int first, rc, status = 1;
+	bool quiet;
+
+	lwk_err_clear(&err);
+	first = parse(argc, argv, &o);
+
+	/* First, so that the PMIx connection (if any) is closed before we
+	 * do anything that could fail and exit. */
+	if (lwkrun_local_discover(environ, &loc, &err)) {
+		lwk_err_print(&err, stderr);
+		return 1;
+	}
+	quiet = hwloc_quiet();
+	rc = lwk_topo_load(&tp, &err);
+	if (quiet)
+		unsetenv(hwloc_components);
+	if (rc) {
+		lwk_err_print(&err, stderr);
+		return 1;
+	}
+	lwkrun_part_init(&part);
+	lwkrun_plan_init(&plan);
+	if (find_partition(&tp, &o, &part, &err) ||
+	    lwkrun_plan_build(&tp, &loc, &part, environ, argv + first, &plan, &err))
+		goto fail;
+	if (o.dry_run) {
+		lwkrun_plan_print(&plan, stdout);
+		status = fflush(stdout) ? 1 : 0;
+		goto out;
+	}
+	if (o.verbose)
+		lwkrun_plan_print(&plan, stderr);
+	if (lwkrun_apply(&tp, &plan, &err))
+		goto fail;
+	lwkrun_exec(&plan, &err);
+	status = err.code == ENOENT ? 127 : 126;	/* as a shell would */
+fail:
+	lwk_err_print(&err, stderr);
+out:
+	lwkrun_plan_fini(&plan);
+	lwkrun_part_fini(&part);
+	lwk_topo_fini(&tp);
+	return status;
+}

@@ -1,0 +1,35 @@
+/* The McKernel backend's pure parts (unit-tested): what it asks IHK for.
+ *
+ * Settings (secure_getenv; test hooks and site overrides):
+ *   LWK_MCK_IMAGE             McKernel image, default
+ *                             /opt/mckernel/smp-x86/kernel/mckernel.img
+ *   LWK_MCK_KARGS             extra kernel arguments ("hidos" is always there)
+ *   LWK_MCK_BOOT_TIMEOUT      s to wait for RUNNING, default 30
+ *   LWK_MCK_SHUTDOWN_TIMEOUT  s to wait for a shutdown, default 30
+ * and those of ihk.h (LWK_IHK_DEV, LWK_IHK_BINDIR, LWK_IHK_LIB).
+ */
+#ifndef LWK_MCKERNEL_H
+#define LWK_MCKERNEL_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "ihk.h"
+#include "partition.h"
+
+#define LWK_MCK_IMAGE_DEFAULT "/opt/mckernel/smp-x86/kernel/mckernel.img"
+
+/* The partition's memory per NUMA node, each rounded up to 4 MiB; nodes
+ * with nothing are left out. Returns the number of chunks; 0 if none. */
+unsigned lwk_mck_chunks(const struct lwk_partition *p, struct lwk_ihk_mem *m, unsigned max);
+
+/* "hidos" followed by the site's extra arguments (extra may be NULL). -1
+ * with err if extra has characters other than printable ASCII, or if the
+ * result does not fit. */
+int lwk_mck_kargs(const char *extra, char *buf, size_t len, struct lwk_err *err);
+
+/* The McKernel instance of a live mckernel partition (what `mcexec N`
+ * takes: /dev/mcosN), or -1 if p is not one. */
+int lwk_mck_os_index(const struct lwk_partition *p);
+
+#endif

@@ -1,0 +1,85 @@
+/* spank_lwk: the SPANK layer over liblwk.
+ *
+ * plugin.c registers --lwk and dispatches every callback on spank_context()
+ * to one file per context: srun.c (local), alloc.c (sbatch/salloc),
+ * stepd.c (remote: slurmstepd), job_script.c (prolog/epilog), slurmd.c.
+ * args.c turns the plugstack arguments into the site policy, check.c is the
+ * one spec validation every context shares.
+ *
+ * How a step's spec travels (found on Slurm 22.05, see spank_lwk(8)):
+ * srun keeps one value per option for all hetjob components (the last
+ * --lwk wins for every component) and sbatch/salloc pass theirs in the
+ * environment (SLURM_SPANK__SLURM_SPANK_OPTION_lwk_lwk inside the job). So
+ * srun computes each component's effective spec itself (allocation spec with
+ * the component's own --lwk items on top, "none" opting out) and hands the
+ * list to slurmstepd in LWK_ENV_COMPONENTS; slurmstepd re-validates its
+ * component's entry and falls back to the forwarded option value when the
+ * list is absent.
+ */
+#ifndef LWK_SPANK_H
+#define LWK_SPANK_H
+
+#include <slurm/spank.h>
+
+#include "error.h"
+#include "policy.h"
+#include "spec.h"
+
+#define PLUGIN_NAME "lwk"
+
+/* srun -> slurmstepd: "SPEC0;SPEC1;..." canonical specs, one per hetjob
+ * component (one entry for an ordinary step), "none" for no LWK. */
+#define LWK_ENV_COMPONENTS "SLURM_LWK_COMPONENT_SPECS"
+/* sbatch/salloc's --lwk as srun sees it inside the allocation */
+#define LWK_ENV_ALLOC_OPT "SLURM_SPANK__SLURM_SPANK_OPTION_lwk_lwk"
+#define LWK_ENV_ALLOC_OPT_RAW "_SLURM_SPANK_OPTION_lwk_lwk"
+
+struct lwk_plugin {
+	struct lwk_policy pol;
+	char conf[4096];		/* lwk.conf used, "" if none */
+	char *opt;			/* last --lwk value seen by the callback */
+	int opt_set;			/* callback ran */
+	int opt_seq;			/* times the callback ran */
+	int ready;			/* args parsed (init ran) */
+};
+
+extern struct lwk_plugin lwk_plugin;
+extern struct spank_option lwk_options[];
+
+/* args.c: plugstack arguments (key=value; unknown keys are errors) and
+ * lwk.conf into lwk_plugin.pol. */
+int lwk_args_parse(struct lwk_plugin *pl, int ac, char **av, struct lwk_err *err);
+/* Parses them once; for contexts where Slurm skips slurm_spank_init. */
+int lwk_args_ready(int ac, char **av);
+
+/* check.c: parses text, checks the user and the site policy, fills in site
+ * defaults. out is initialised in any case; free with lwk_spec_fini. */
+int lwk_check_spec(const struct lwk_policy *pol, const char *text, uid_t uid, gid_t gid,
+		   struct lwk_spec *out, struct lwk_err *err);
+/* merge(base, over) in canonical text form. over NULL: not given (base, or
+ * "none" without one); over "" is parsed, so it is an error. */
+int lwk_layer_specs(const char *base, const char *over, char *out, size_t len,
+		    struct lwk_err *err);
+
+/* one entry point per callback and context */
+int lwk_srun_init(spank_t sp);
+int lwk_srun_post_opt(spank_t sp);
+int lwk_srun_exit(spank_t sp);
+
+int lwk_alloc_post_opt(spank_t sp);
+
+int lwk_stepd_post_opt(spank_t sp);
+int lwk_stepd_user_init(spank_t sp);
+int lwk_stepd_task_post_fork(spank_t sp);
+int lwk_stepd_task_init(spank_t sp);
+int lwk_stepd_exit(spank_t sp);
+
+int lwk_job_prolog(spank_t sp);
+int lwk_job_epilog(spank_t sp);
+
+int lwk_slurmd_init(spank_t sp);
+
+/* prints "lwk: MSG" where the user sees it (local contexts: stderr) */
+void lwk_user_error(const struct lwk_err *err);
+
+#endif

@@ -1,0 +1,630 @@
+/* slurmstepd (remote context): provisions the job's partition on this node
+ * and places every task.
+ *
+ *   init_post_opt (root)   which spec this step has; re-validate it; create
+ *                          the job's partition from the job's cores on the
+ *                          node, or reuse the one an earlier step made.
+ *                          Steps without --lwk note the CPUs of every live
+ *                          partition on the node instead.
+ *   task_post_fork (root)  attach the task's pid to the partition.
+ *   task_init (user, in the task, before exec)
+ *                          LWK step: check the attach, bind the task to its
+ *                          rank's share of cores and NUMA memory, export
+ *                          LWK_*. Other steps: drop the LWK CPUs from the
+ *                          task's affinity. Any error remembered earlier is
+ *                          printed here as "lwk: ..." on the task's stderr
+ *                          and fails the task: on 22.05 an error returned
+ *                          from init_post_opt or user_init ends in the slurmd
+ *                          log only and can leave srun exiting 0.
+ * The partition belongs to the job ("job:<jobid>") and lives until the job
+ * ends on the node: job_script.c tears it down from the job epilog.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <limits.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launcher/env.h"
+#include "lwk_spank.h"
+#include "partition.h"
+#include "place.h"
+#include "topo.h"
+
+/* Slurm's special step ids (slurm.h): batch script, extern, interactive */
+#define SPECIAL_STEP_MIN 0xfffffff0u
+
+static struct {
+	int lwk;			/* this step runs in the LWK */
+	int failed;			/* err holds what to tell the user */
+	struct lwk_err err;
+	uint32_t job, step;
+	char spec_text[LWK_SPEC_MAX + 1];	/* canonical, after policy */
+	int topo_ok;
+	struct lwk_topo topo;
+	int part_ok;
+	int part_init;			/* part needs lwk_partition_fini */
+	struct lwk_partition part;
+	hwloc_bitmap_t exclude;		/* non-LWK steps: CPUs of live partitions */
+	hwloc_bitmap_t alloc;		/* the job's PUs on this node */
+	char home[PATH_MAX];		/* slurmstepd's own cpuset while it hops */
+	unsigned forked;		/* task_post_fork calls so far */
+	uint32_t ntasks;		/* local tasks of the step */
+} st;
+
+static void fail(const char *what)
+{
+	st.failed = 1;
+	slurm_error("lwk: job %u step %u: %s: %s", st.job, st.step, what, st.err.msg);
+}
+
+/* The component's index in a hetjob (0 otherwise), from the job env:
+ * SLURM_JOB_ID_PACK_GROUP_<i> (22.05) or SLURM_JOB_ID_HET_GROUP_<i>. */
+static int het_index(spank_t sp)
+{
+	char name[64], val[32];
+	int i, f;
+
+	for (f = 0; f < 2; f++) {
+		for (i = 0; i < 128; i++) {
+			if (f == 0)
+				snprintf(name, sizeof(name), "SLURM_JOB_ID_PACK_GROUP_%d", i);
+			else
+				snprintf(name, sizeof(name), "SLURM_JOB_ID_HET_GROUP_%d", i);
+			if (spank_getenv(sp, name, val, sizeof(val)) != ESPANK_SUCCESS)
+				break;
+			if (strtoul(val, NULL, 10) == st.job)
+				return i;
+		}
+	}
+	return 0;
+}
+
+/* This step's spec text into buf ("" for none); -1 if it does not fit. */
+static int step_spec(spank_t sp, char *buf, size_t len)
+{
+	char comps[8192];
+	const char *p;
+	int idx, i;
+
+	buf[0] = '\0';
+	if (spank_getenv(sp, LWK_ENV_COMPONENTS, comps, sizeof(comps)) == ESPANK_SUCCESS) {
+		idx = het_index(sp);
+		p = comps;
+		for (i = 0; i < idx && p; i++) {
+			p = strchr(p, ';');
+			if (p)
+				p++;
+		}
+		if (p) {
+			size_t n = strcspn(p, ";");
+
+			if (n >= len)
+				return -1;
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+		}
+	} else if (lwk_plugin.opt_set && lwk_plugin.opt) {
+		if ((size_t)snprintf(buf, len, "%s", lwk_plugin.opt) >= len)
+			return -1;
+	}
+	if (strcmp(buf, "none") == 0)
+		buf[0] = '\0';
+	return 0;
+}
+
+/* Union of the CPUs of every partition on the node (for non-LWK steps). */
+static int live_partition_cpus(hwloc_bitmap_t out)
+{
+	struct lwk_partition *arr = NULL;
+	size_t n = 0, i;
+
+	hwloc_bitmap_zero(out);
+	if (lwk_partition_list(lwk_plugin.pol.statedir, &arr, &n, &st.err))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (arr[i].cpus)
+			hwloc_bitmap_or(out, out, arr[i].cpus);
+	lwk_partition_list_free(arr, n);
+	return 0;
+}
+
+static int load_topo(void)
+{
+	if (st.topo_ok)
+		return 0;
+	if (lwk_topo_load(&st.topo, &st.err))
+		return -1;
+	st.topo_ok = 1;
+	return 0;
+}
+
+/* The job's PUs on this node from Slurm's abstract core list. */
+static int job_cpus(spank_t sp)
+{
+	char *cores = NULL;
+
+	if (spank_get_item(sp, S_JOB_ALLOC_CORES, &cores) != ESPANK_SUCCESS || !cores || !*cores)
+		return lwk_err_set(&st.err, EINVAL,
+				   "Slurm did not say which cores the job has on this node");
+	st.alloc = hwloc_bitmap_alloc();
+	if (!st.alloc)
+		return lwk_err_set(&st.err, ENOMEM, "out of memory");
+	if (lwk_topo_slurm_cores(&st.topo, cores, st.alloc, &st.err))
+		return lwk_err_prefix(&st.err, "job cores '%s'", cores);
+	return 0;
+}
+
+/* --- The fork hop.
+ * Once a partition exists, the native backend keeps every task of the root
+ * cpuset (slurmd, slurmstepd) in a Linux cpuset without the LWK CPUs. Slurm
+ * then forks the tasks there and binds each to its step's cores *before*
+ * task_post_fork, which fails (EINVAL) whenever that binding lies on LWK
+ * CPUs. So while it forks, slurmstepd waits in a cpuset with every CPU of
+ * the step (the partition if it has them all, else the cpuset root);
+ * task_post_fork then moves each task where it belongs (the partition, or
+ * slurmstepd's own cpuset) and slurmstepd goes home after the last one. Not
+ * needed when slurmstepd's cpuset already has all the step's CPUs
+ * (task/cgroup's step cpusets).
+ * Known race: a step of the same job (or of an emulated node on the same
+ * machine) that is between this check and its fork while a partition is
+ * being made can still be moved into the Linux cpuset and fail to launch if
+ * Slurm bound it to the new LWK cores only. */
+
+/* The cpuset directory of process pid ("self"), and its hierarchy root. */
+static int cpuset_of(const char *pid, char *dir, size_t len, char *root, size_t rlen)
+{
+	char path[64], line[PATH_MAX], v2[PATH_MAX] = "";
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':');
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!c)
+			continue;
+		if (strncmp(c, ":cpuset:", 8) == 0) {
+			snprintf(root, rlen, "/sys/fs/cgroup/cpuset");
+			snprintf(dir, len, "/sys/fs/cgroup/cpuset%s", c + 8);
+			found = 1;
+		} else if (strncmp(line, "0::", 3) == 0) {
+			snprintf(v2, sizeof(v2), "%s", line + 3);
+		}
+	}
+	fclose(f);
+	if (!found && v2[0] && access("/sys/fs/cgroup/cpuset.cpus.effective", F_OK) == 0) {
+		snprintf(root, rlen, "/sys/fs/cgroup");
+		snprintf(dir, len, "/sys/fs/cgroup%s", v2);
+		found = 1;
+	}
+	if (found) {
+		size_t n = strlen(dir);
+
+		while (n > 1 && dir[n - 1] == '/')
+			dir[--n] = '\0';
+	}
+	return found ? 0 : -1;
+}
+
+static int cg_move(const char *dir, pid_t pid)
+{
+	char path[PATH_MAX + 16], buf[32];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
+	rc = fputs(buf, f) < 0 ? -1 : 0;
+	if (fclose(f))
+		rc = -1;
+	return rc;
+}
+
+/* The PUs Slurm may bind this step's tasks to: the step's cores here. */
+static hwloc_bitmap_t step_cpus(spank_t sp)
+{
+	char *cores = NULL;
+	hwloc_bitmap_t b = hwloc_bitmap_alloc();
+
+	if (!b)
+		return NULL;
+	if (spank_get_item(sp, S_STEP_ALLOC_CORES, &cores) != ESPANK_SUCCESS || !cores ||
+	    !*cores || lwk_topo_slurm_cores(&st.topo, cores, b, NULL))
+		hwloc_bitmap_copy(b, st.alloc);
+	return b;
+}
+
+static void hop_out(spank_t sp)
+{
+	char root[PATH_MAX];
+	hwloc_bitmap_t mine, want;
+	struct lwk_err err;
+	int rc;
+
+	if (!st.alloc || st.home[0])
+		return;
+	want = step_cpus(sp);
+	mine = hwloc_bitmap_alloc();
+	if (!want || !mine)
+		goto out;
+	if (hwloc_get_cpubind(st.topo.t, mine, HWLOC_CPUBIND_PROCESS) == 0 &&
+	    hwloc_bitmap_isincluded(want, mine))
+		goto out;
+	if (cpuset_of("self", st.home, sizeof(st.home), root, sizeof(root))) {
+		st.home[0] = '\0';
+		goto out;
+	}
+	/* The partition, when it holds every CPU the tasks may be bound to,
+	 * is the better waiting room: the root cpuset is emptied into the
+	 * Linux cpuset whenever another partition is made meanwhile. */
+	lwk_err_clear(&err);
+	if (st.lwk && st.part_ok && hwloc_bitmap_isincluded(want, st.part.cpus))
+		rc = lwk_partition_attach(lwk_plugin.pol.statedir, st.part.id, getpid(), &err);
+	else
+		rc = strcmp(st.home, root) == 0 ? -1 : cg_move(root, getpid());
+	if (rc) {
+		slurm_error("lwk: job %u step %u: cannot let slurmstepd fork outside its Linux cpuset; tasks bound to LWK cores may fail to start",
+			    st.job, st.step);
+		st.home[0] = '\0';
+	}
+out:
+	if (want)
+		hwloc_bitmap_free(want);
+	if (mine)
+		hwloc_bitmap_free(mine);
+}
+
+static void hop_back(void)
+{
+	if (!st.home[0])
+		return;
+	if (cg_move(st.home, getpid()))
+		slurm_error("lwk: job %u step %u: slurmstepd could not return to cpuset %s: %s",
+			    st.job, st.step, st.home, strerror(errno));
+	st.home[0] = '\0';
+}
+
+/* Creates the job's partition or takes the existing one. */
+static int provision(spank_t sp, const struct lwk_spec *spec)
+{
+	char id[LWK_ID_MAX], owner[LWK_ID_MAX];
+	uint64_t mem_mb = 0;
+	struct lwk_placement pl;
+	struct lwk_create_req req;
+	int rc;
+
+	snprintf(id, sizeof(id), "job.%" PRIu32, st.job);
+	snprintf(owner, sizeof(owner), "job:%" PRIu32, st.job);
+	lwk_partition_init(&st.part);
+	st.part_init = 1;
+	if (lwk_partition_get(lwk_plugin.pol.statedir, id, &st.part, &st.err) == 0 &&
+	    st.part.state == LWK_PART_LIVE) {
+		slurm_info("lwk: job %u step %u: reusing partition %s", st.job, st.step, id);
+		st.part_ok = 1;
+		return 0;
+	}
+	lwk_partition_fini(&st.part);
+	lwk_partition_init(&st.part);
+	lwk_err_clear(&st.err);
+
+	if (spank_get_item(sp, S_JOB_ALLOC_MEM, &mem_mb) != ESPANK_SUCCESS)
+		mem_mb = 0;
+	lwk_placement_init(&pl);
+	if (lwk_place(&st.topo, &lwk_plugin.pol, spec, st.alloc, mem_mb << 20, &pl, &st.err)) {
+		lwk_placement_fini(&pl);
+		return -1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.statedir = lwk_plugin.pol.statedir;
+	req.id = id;
+	req.owner = owner;
+	req.backend = spec->backend;
+	req.allowed = lwk_plugin.pol.backends;	/* auto: among what the site allows */
+	req.pl = &pl;
+	req.spec = st.spec_text;
+	rc = lwk_partition_create(&req, &st.part, &st.err);
+	lwk_placement_fini(&pl);
+	if (rc && st.err.code == EEXIST) {
+		/* a concurrent step of the same job made it first */
+		lwk_partition_fini(&st.part);
+		lwk_partition_init(&st.part);
+		lwk_err_clear(&st.err);
+		rc = lwk_partition_get(lwk_plugin.pol.statedir, id, &st.part, &st.err);
+	}
+	if (rc)
+		return -1;
+	st.part_ok = 1;
+	return 0;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int lwk_stepd_post_opt(spank_t sp)
+{
+	double t0 = now_ms(), t1 = t0, t2;
+	char text[LWK_SPEC_MAX + 1];
+	uint32_t ntasks = 0;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	struct lwk_spec spec;
+	struct lwk_share sh;
+
+	memset(&st, 0, sizeof(st));
+	lwk_err_clear(&st.err);
+	spank_get_item(sp, S_JOB_ID, &st.job);
+	spank_get_item(sp, S_JOB_STEPID, &st.step);
+	spank_get_item(sp, S_JOB_UID, &uid);
+	spank_get_item(sp, S_JOB_GID, &gid);
+	if (step_spec(sp, text, sizeof(text))) {
+		st.lwk = 1;
+		lwk_err_set(&st.err, E2BIG, "the --lwk spec is longer than %d bytes", LWK_SPEC_MAX);
+		fail("spec");
+		return 0;
+	}
+	if (st.step >= SPECIAL_STEP_MIN)
+		text[0] = '\0';	/* the batch script and extern steps stay on Linux */
+
+	if (!text[0]) {
+		/* no LWK: keep the step's tasks off every LWK core of the node */
+		st.exclude = hwloc_bitmap_alloc();
+		if (!st.exclude || live_partition_cpus(st.exclude)) {
+			slurm_error("lwk: job %u step %u: cannot read the partition registry: %s",
+				    st.job, st.step, st.err.msg);
+			lwk_err_clear(&st.err);
+			return 0;
+		}
+		if (!hwloc_bitmap_iszero(st.exclude)) {
+			if (load_topo() || job_cpus(sp)) {
+				fail("topology");
+				return 0;
+			}
+			spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &st.ntasks);
+			hop_out(sp);
+		}
+		return 0;
+	}
+
+	st.lwk = 1;
+	if (lwk_check_spec(&lwk_plugin.pol, text, uid, gid, &spec, &st.err)) {
+		fail("spec");
+		return 0;
+	}
+	lwk_spec_format(&spec, st.spec_text, sizeof(st.spec_text));
+	if (load_topo() || job_cpus(sp) || ((t1 = now_ms()), provision(sp, &spec))) {
+		lwk_err_prefix(&st.err, "cannot provision the LWK partition on this node");
+		lwk_spec_fini(&spec);
+		fail("provision");
+		return 0;
+	}
+	lwk_spec_fini(&spec);
+	/* more ranks than LWK cores is the user's error: say it before forking */
+	if (spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &ntasks) == ESPANK_SUCCESS && ntasks) {
+		st.ntasks = ntasks;
+		lwk_share_init(&sh);
+		if (lwk_share(&st.topo, st.part.cpus, 0, ntasks, 0, &sh, &st.err)) {
+			lwk_share_fini(&sh);
+			lwk_err_prefix(&st.err, "%u tasks on this node", ntasks);
+			fail("share");
+			return 0;
+		}
+		lwk_share_fini(&sh);
+	}
+	{
+		char *c = NULL;
+
+		hwloc_bitmap_list_asprintf(&c, st.part.cpus);
+		t2 = now_ms();
+		slurm_info("lwk: job %u step %u: partition %s (%s) on cpus %s (topology %.1f ms, partition %.1f ms)",
+			   st.job, st.step, st.part.id, lwk_backend_name(st.part.backend),
+			   c ? c : "?", t1 - t0, t2 - t1);
+		free(c);
+	}
+	hop_out(sp);
+	return 0;
+}
+
+int lwk_stepd_user_init(spank_t sp)
+{
+	/* the list is for slurmstepd only; a nested srun recomputes its own */
+	spank_unsetenv(sp, LWK_ENV_COMPONENTS);
+	return 0;
+}
+
+int lwk_stepd_task_post_fork(spank_t sp)
+{
+	pid_t pid = 0;
+	struct lwk_err err;
+
+	lwk_err_clear(&err);
+	st.forked++;
+	if (spank_get_item(sp, S_TASK_PID, &pid) != ESPANK_SUCCESS || pid <= 0) {
+		slurm_error("lwk: job %u step %u: no task pid", st.job, st.step);
+		goto out;	/* the task finds out itself in task_init */
+	}
+	if (st.lwk && !st.failed && st.part_ok) {
+		if (lwk_partition_attach(lwk_plugin.pol.statedir, st.part.id, pid, &err))
+			slurm_error("lwk: job %u step %u: attach pid %d to %s: %s",
+				    st.job, st.step, (int)pid, st.part.id, err.msg);
+	} else if (st.home[0] && cg_move(st.home, pid)) {
+		slurm_error("lwk: job %u step %u: cannot move task pid %d to cpuset %s: %s",
+			    st.job, st.step, (int)pid, st.home, strerror(errno));
+	}
+out:
+	if (st.forked >= st.ntasks)
+		hop_back();
+	return 0;
+}
+
+/* Is this process in the partition's cgroup? (true if it has none) */
+static int in_partition(void)
+{
+	char path[sizeof(st.part.cgroup) + 32], line[32];
+	FILE *f;
+	long me = (long)getpid();
+	int found = 0;
+
+	if (!st.part.cgroup[0])
+		return 1;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", st.part.cgroup);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(path, sizeof(path), "%s/tasks", st.part.cgroup);
+		f = fopen(path, "r");
+	}
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strtol(line, NULL, 10) == me;
+	fclose(f);
+	return found;
+}
+
+static int setenv_bitmap(spank_t sp, const char *name, hwloc_const_bitmap_t b)
+{
+	char *s = NULL;
+	int rc;
+
+	if (hwloc_bitmap_list_asprintf(&s, b) < 0 || !s)
+		return -1;
+	rc = spank_setenv(sp, name, s, 1) == ESPANK_SUCCESS ? 0 : -1;
+	free(s);
+	return rc;
+}
+
+static int setenv_uint(spank_t sp, const char *name, unsigned v)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%u", v);
+	return spank_setenv(sp, name, s, 1) == ESPANK_SUCCESS ? 0 : -1;
+}
+
+static int place_lwk_task(spank_t sp)
+{
+	uint32_t rank = 0, nranks = 0;
+	struct lwk_share sh;
+	int rc = -1;
+
+	if (!in_partition())
+		return lwk_err_set(&st.err, EPERM,
+				   "task was not moved into LWK partition %s (see the slurmd log on this node)",
+				   st.part.id);
+	spank_get_item(sp, S_TASK_ID, &rank);
+	spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &nranks);
+	lwk_share_init(&sh);
+	if (lwk_share(&st.topo, st.part.cpus, rank, nranks ? nranks : 1, 0, &sh, &st.err))
+		goto out;
+	if (hwloc_set_cpubind(st.topo.t, sh.cpus, HWLOC_CPUBIND_PROCESS)) {
+		lwk_err_set(&st.err, errno, "cannot bind local task %u to its LWK cores: %s",
+			    rank, strerror(errno));
+		goto out;
+	}
+	if (!hwloc_bitmap_iszero(sh.mems) &&
+	    hwloc_set_membind(st.topo.t, sh.mems, HWLOC_MEMBIND_BIND,
+			      HWLOC_MEMBIND_PROCESS | HWLOC_MEMBIND_BYNODESET) &&
+	    errno != ENOSYS) {
+		lwk_err_set(&st.err, errno, "cannot bind local task %u's memory to its NUMA nodes: %s",
+			    rank, strerror(errno));
+		goto out;
+	}
+	if (spank_setenv(sp, LWK_ENV_PARTITION, st.part.id, 1) != ESPANK_SUCCESS ||
+	    setenv_bitmap(sp, LWK_ENV_CPUS, st.part.cpus) ||
+	    setenv_bitmap(sp, LWK_ENV_MEMS, st.part.mems) ||
+	    spank_setenv(sp, LWK_ENV_BACKEND, lwk_backend_name(st.part.backend), 1) != ESPANK_SUCCESS ||
+	    spank_setenv(sp, LWK_ENV_SPEC, st.spec_text, 1) != ESPANK_SUCCESS ||
+	    spank_setenv(sp, LWK_ENV_STATEDIR, lwk_plugin.pol.statedir, 1) != ESPANK_SUCCESS ||
+	    setenv_uint(sp, LWK_ENV_LOCAL_RANK, rank) ||
+	    setenv_uint(sp, LWK_ENV_LOCAL_SIZE, nranks) ||
+	    setenv_bitmap(sp, LWK_ENV_RANK_CPUS, sh.cpus) ||
+	    setenv_bitmap(sp, LWK_ENV_RANK_MEMS, sh.mems)) {
+		lwk_err_set(&st.err, ENOMEM, "cannot set the LWK_* variables of the task");
+		goto out;
+	}
+	rc = 0;
+out:
+	lwk_share_fini(&sh);
+	return rc;
+}
+
+/* A task of a step without --lwk: its affinity minus the LWK CPUs. */
+static int place_linux_task(void)
+{
+	hwloc_bitmap_t cur = hwloc_bitmap_alloc();
+	int rc = -1;
+
+	if (!cur)
+		return lwk_err_set(&st.err, ENOMEM, "out of memory");
+	if (hwloc_get_cpubind(st.topo.t, cur, HWLOC_CPUBIND_PROCESS))
+		hwloc_bitmap_copy(cur, hwloc_topology_get_complete_cpuset(st.topo.t));
+	hwloc_bitmap_andnot(cur, cur, st.exclude);
+	if (hwloc_bitmap_iszero(cur)) {
+		/* Slurm bound it to LWK cores only (e.g. the job's own): use the
+		 * node's Linux cores */
+		hwloc_bitmap_copy(cur, hwloc_topology_get_allowed_cpuset(st.topo.t));
+		hwloc_bitmap_andnot(cur, cur, st.exclude);
+	}
+	if (hwloc_bitmap_iszero(cur)) {
+		lwk_err_set(&st.err, EBUSY, "every CPU of this node is in an LWK partition; no Linux core is left for this step");
+		goto out;
+	}
+	if (hwloc_set_cpubind(st.topo.t, cur, HWLOC_CPUBIND_PROCESS)) {
+		lwk_err_set(&st.err, errno, "cannot keep the task off the LWK cores: %s",
+			    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	hwloc_bitmap_free(cur);
+	return rc;
+}
+
+int lwk_stepd_task_init(spank_t sp)
+{
+	int rc = 0;
+
+	if (!st.failed) {
+		if (st.lwk)
+			rc = place_lwk_task(sp);
+		else if (st.exclude && !hwloc_bitmap_iszero(st.exclude) && st.topo_ok)
+			rc = place_linux_task();
+		if (rc)
+			st.failed = 1;
+	}
+	if (st.failed) {
+		lwk_user_error(&st.err);
+		return -1;
+	}
+	return 0;
+}
+
+int lwk_stepd_exit(spank_t sp)
+{
+	hop_back();
+	if (st.part_init)
+		lwk_partition_fini(&st.part);
+	if (st.topo_ok)
+		lwk_topo_fini(&st.topo);
+	if (st.exclude)
+		hwloc_bitmap_free(st.exclude);
+	if (st.alloc)
+		hwloc_bitmap_free(st.alloc);
+	memset(&st, 0, sizeof(st));
+	return 0;
+}

@@ -1,0 +1,319 @@
+# Scenarios of tests/slurm/run (sourced). Each sc_NAME runs against the
+# cluster in $SLURM_CONF, asserts on what the tasks report and, for the
+# plugin, on the node state afterwards. $CFG names the configuration.
+
+# --- the cluster itself
+sc_hostname() {
+	run_to "$CFG hostname" 20 srun -n1 hostname
+	t_eq "$CFG: srun -n1 hostname runs on the host node" "$LWK_CLUSTER_HOST" "$OUT"
+}
+
+sc_mpi() {
+	run_to "$CFG mpi" 60 srun --mpi=pmix_v4 -n2 "$WORK/mpi_report"
+	out=$(printf '%s\n' "$OUT" | grep '^rank=' | sort)
+	t_eq "$CFG: srun --mpi=pmix_v4 -n2: two ranks report" 2 "$(printf '%s\n' "$out" | grep -c '^rank=')"
+	r0=$(printf '%s\n' "$out" | grep '^rank=0 ')
+	r1=$(printf '%s\n' "$out" | grep '^rank=1 ')
+	t_eq "$CFG: MPI world size is 2" "2 2" "$(field size "$r0") $(field size "$r1")"
+	c0=$(field cpus "$r0")
+	c1=$(field cpus "$r1")
+	t_match "$CFG: rank 0 reports a CPU list" '^[0-9]' "$c0"
+	# task/affinity binds each rank to its own core
+	if [ -n "$c0" ] && [ "$c0" != "$c1" ]; then
+		t_ok "$CFG: ranks bound to different cores ($c0 / $c1)"
+	else
+		t_fail "$CFG: ranks bound to different cores: '$c0' / '$c1' ($OUT)"
+	fi
+	if [ "$CFG" = cgroup ]; then
+		t_match "$CFG: rank 0 in the step's cpuset cgroup" '/job_[0-9]+/step_[0-9]+$' "$(field cpuset "$r0")"
+	fi
+}
+
+sc_multinode() {
+	run_to "$CFG multinode" 30 srun -p emu -N2 -n2 "$WORK/report"
+	hosts=$(printf '%s\n' "$OUT" | sed -n 's/^host=\([^ ]*\).*/\1/p' | sort | tr '\n' ' ')
+	t_eq "$CFG: 2-node job runs one task on each emulated node" "lwkn1 lwkn2 " "$hosts"
+}
+
+sc_hetjob() {
+	run_to "$CFG hetjob" 60 srun -p emu -N1 -n1 "$WORK/report" : -p emu -N1 -n1 "$WORK/report"
+	t_eq "$CFG: hetjob srun exits 0" 0 "$RC"
+	hosts=$(printf '%s\n' "$OUT" | sed -n 's/^host=\([^ ]*\).*/\1/p' | sort | tr '\n' ' ')
+	t_eq "$CFG: hetjob components on two emulated nodes" "lwkn1 lwkn2 " "$hosts"
+}
+
+# --- the plugin
+# An LWK step: its task runs in the job's partition, on its rank's share.
+sc_lwk_place() {
+	begin lwk_place
+	run_to "$CFG lwk_place" 60 srun --lwk=cores:1 -n1 "$WORK/report"
+	t_eq "$CFG lwk_place: srun --lwk=cores:1 exits 0" 0 "$RC"
+	l=$(lines lwk= "$OUT")
+	t_match "$CFG lwk_place: the task is told its partition (LWK_PARTITION)" '^job\.[0-9]+$' "$(field lwk "$l")"
+	t_match "$CFG lwk_place: the task runs in the partition's cpuset" '^/lwk/job\.[0-9]+$' "$(field cpuset "$l")"
+	cpus=$(field cpus "$l")
+	if cpus_within "$cpus" "$(field lwkcpus "$l")" && [ "$cpus" = "$(field rankcpus "$l")" ]; then
+		t_ok "$CFG lwk_place: Cpus_allowed_list ($cpus) is the rank's share of LWK_CPUS ($(field lwkcpus "$l"))"
+	else
+		t_fail "$CFG lwk_place: Cpus_allowed_list '$cpus' vs LWK_CPUS '$(field lwkcpus "$l")' LWK_RANK_CPUS '$(field rankcpus "$l")' ($OUT)"
+	fi
+	restored lwk_place
+}
+
+# A sim step in the LWK and an analytics step beside it on Linux cores.
+sc_analytics() {
+	begin analytics
+	cat > "$WORK/analytics.sh" <<-EOF
+	#!/bin/sh
+	srun --lwk=cores:1 -n1 "$WORK/report" 4 > "$WORK/sim.out" 2>&1 &
+	sleep 2
+	srun --overlap -n2 "$WORK/report" > "$WORK/ana.out" 2>&1
+	echo "analytics rc=\$?"
+	wait
+	EOF
+	run_to "$CFG analytics" 90 salloc -n2 sh "$WORK/analytics.sh"
+	sim=$(lines lwk= "$(cat "$WORK/sim.out")")
+	ana=$(lines lwk= "$(cat "$WORK/ana.out")")
+	lwkcpus=$(field lwkcpus "$sim")
+	t_match "$CFG analytics: the sim step runs in the partition" '^job\.[0-9]+$' "$(field lwk "$sim")"
+	t_match "$CFG analytics: the analytics step exits 0" 'rc=0' "$OUT"
+	t_eq "$CFG analytics: two analytics tasks reported" 2 "$(printf '%s\n' "$ana" | grep -c '^host=')"
+	bad=""
+	for c in $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p'); do
+		if [ -z "$lwkcpus" ] || [ "$lwkcpus" = - ] || cpus_overlap "$c" "$lwkcpus"; then bad="$bad $c"; fi
+	done
+	if [ -z "$bad" ] && [ -n "$ana" ]; then
+		t_ok "$CFG analytics: analytics tasks never see an LWK core (LWK $lwkcpus; analytics $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p' | tr '\n' ' '))"
+	else
+		t_fail "$CFG analytics: analytics on LWK cores: '$bad' (LWK '$lwkcpus'): $(cat "$WORK/sim.out" "$WORK/ana.out")"
+	fi
+	t_eq "$CFG analytics: analytics tasks are not told of a partition" "- -" \
+		"$(printf '%s\n' "$ana" | sed -n 's/.* lwk=\([^ ]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+	restored analytics
+}
+
+# Every bad spec of tests/data/bad-specs.tsv, through srun: one "lwk:" line
+# with the expected message, non-zero exit, no job, no partition.
+sc_bad_specs() {
+	begin bad_specs
+	table="$SRCDIR/tests/data/bad-specs.tsv"
+	if [ ! -r "$table" ]; then
+		t_fail "$CFG bad_specs: $table is missing"
+		return
+	fi
+	next0=$(scontrol show config | sed -n 's/^NEXT_JOB_ID *= *//p')
+	n=0
+	nbad=0
+	tab=$(printf '\t')
+	while IFS="$tab" read -r spec msg; do
+		case $spec in '#'*) continue ;; esac
+		[ -n "$msg" ] || continue
+		n=$((n + 1))
+		out=$(timeout 20 srun --lwk="$spec" -n1 true 2>&1)
+		rc=$?
+		nl=$(printf '%s\n' "$out" | grep -c '^lwk: ')
+		if [ $rc = 0 ] || [ "$nl" != 1 ] || ! printf '%s\n' "$out" | grep '^lwk: ' | grep -qF -- "$msg"; then
+			nbad=$((nbad + 1))
+			t_fail "$CFG bad_specs: srun --lwk='$spec': rc=$rc, want one 'lwk: ...$msg...' line, got: $(printf '%s' "$out" | tr '\n' '|')"
+		fi
+	done < "$table"
+	if [ $n -ge 20 ] && [ $nbad = 0 ]; then
+		t_ok "$CFG bad_specs: $n bad specs rejected by srun, each with its one 'lwk:' message"
+	elif [ $n -lt 20 ]; then
+		t_fail "$CFG bad_specs: only $n specs in $table (want at least 20)"
+	fi
+	for tool in sbatch salloc; do
+		if [ $tool = sbatch ]; then
+			out=$(timeout 20 sbatch --lwk=cores:6O -n1 --wrap true 2>&1)
+		else
+			out=$(timeout 20 salloc --lwk=cores:6O -n1 true 2>&1)
+		fi
+		rc=$?
+		if [ $rc != 0 ] && [ "$(printf '%s\n' "$out" | grep -c '^lwk: ')" = 1 ] &&
+		   printf '%s\n' "$out" | grep -q "^lwk: 'cores:6O': cores expects"; then
+			t_ok "$CFG bad_specs: $tool --lwk=cores:6O rejected with one lwk: line"
+		else
+			t_fail "$CFG bad_specs: $tool --lwk=cores:6O: rc=$rc: $out"
+		fi
+	done
+	next1=$(scontrol show config | sed -n 's/^NEXT_JOB_ID *= *//p')
+	t_eq "$CFG bad_specs: no job was submitted for any bad spec" "$next0" "$next1"
+	t_eq "$CFG bad_specs: nothing provisioned" "" "$(parts)$(lwk_cpusets)"
+}
+
+# A spec asking more cores than the job has on the node fails the step.
+sc_too_big() {
+	begin too_big
+	run_to "$CFG too_big" 30 srun --lwk=cores:3 -n1 "$WORK/report"
+	if [ $RC != 0 ] && [ $RC != 124 ]; then
+		t_ok "$CFG too_big: srun --lwk=cores:3 on a 1-core job exits non-zero ($RC)"
+	else
+		t_fail "$CFG too_big: srun --lwk=cores:3 on a 1-core job exited $RC"
+	fi
+	t_match "$CFG too_big: srun's output says why, on an lwk: line" '^lwk: cannot provision.*cores' "$(printf '%s\n' "$OUT" | grep '^lwk:')"
+	t_eq "$CFG too_big: the task did not run" "" "$(lines host= "$OUT")"
+	restored too_big
+}
+
+# Two LWK jobs on one node. The host has 2 CPUs, so the second job's LWK
+# would leave Linux no CPU: it must fail with a message and leave the first
+# job alone (or, on a bigger node, get a partition of its own).
+sc_two_jobs() {
+	begin two_jobs
+	srun --lwk=cores:1 -n1 "$WORK/report" 5 > "$WORK/a.out" 2>&1 &
+	apid=$!
+	i=0
+	while [ -z "$(parts)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	run_to "$CFG two_jobs" 30 srun --lwk=cores:1 -n1 "$WORK/report"
+	wait $apid
+	arc=$?
+	a=$(lines lwk= "$(cat "$WORK/a.out")")
+	t_eq "$CFG two_jobs: the first LWK job exits 0" 0 "$arc"
+	t_match "$CFG two_jobs: the first job ran in its partition" '^job\.[0-9]+$' "$(field lwk "$a")"
+	b=$(lines lwk= "$OUT")
+	if [ $RC = 0 ] && [ -n "$b" ] && [ "$(field lwk "$b")" != - ] &&
+	   ! cpus_overlap "$(field cpus "$b")" "$(field lwkcpus "$a")"; then
+		t_ok "$CFG two_jobs: the second job got a partition of its own ($(field lwkcpus "$b") vs $(field lwkcpus "$a"))"
+	elif [ $RC != 0 ] && [ $RC != 124 ] && printf '%s\n' "$OUT" | grep -q '^lwk: '; then
+		t_ok "$CFG two_jobs: the second job, which would take the node's last Linux CPU, fails with: $(printf '%s\n' "$OUT" | grep '^lwk: ' | head -1)"
+	else
+		t_fail "$CFG two_jobs: second job rc=$RC: $OUT"
+	fi
+	restored two_jobs
+}
+
+# scancel while an LWK step runs: tasks gone, partition torn down.
+sc_scancel() {
+	begin scancel
+	srun --lwk=cores:1 -n1 sleep 60 > "$WORK/scancel.out" 2>&1 &
+	spid=$!
+	i=0
+	while [ -z "$(parts)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	job=$(squeue -h -o %i -t running | sort -n | tail -1)
+	i=0
+	tasks=""
+	while [ -z "$tasks" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+		tasks=$(cat /sys/fs/cgroup/cpuset/lwk/job."$job"/cgroup.procs 2>/dev/null | tr '\n' ' ')
+	done
+	t_match "$CFG scancel: the step's task runs in the partition" '[0-9]' "$tasks"
+	scancel "$job"
+	i=0
+	while kill -0 $spid 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 $spid 2>/dev/null; then
+		t_fail "$CFG scancel: srun still running 15 s after scancel"
+		kill $spid 2>/dev/null
+	else
+		t_ok "$CFG scancel: srun ended after scancel"
+	fi
+	alive=""
+	for p in $tasks; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+	t_eq "$CFG scancel: the LWK task is gone" "" "$alive"
+	restored scancel
+}
+
+# SIGKILL of the step's slurmstepd: nobody runs the step's teardown; the job
+# epilog reaps the partition when the job is cancelled.
+sc_stepd_kill() {
+	begin stepd_kill
+	job=$(sbatch --parsable -n1 -o /dev/null --wrap "srun --lwk=cores:1 -n1 sleep 60")
+	i=0
+	tasks=""
+	while [ -z "$tasks" ] && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+		tasks=$(cat /sys/fs/cgroup/cpuset/lwk/job."$job"/cgroup.procs 2>/dev/null | tr '\n' ' ')
+	done
+	stepd=""
+	for f in /proc/[0-9]*/cmdline; do
+		c=$( { tr '\0' ' ' < "$f"; } 2>/dev/null)
+		case $c in "slurmstepd: [$job.0]"*)
+			stepd=${f#/proc/}
+			stepd=${stepd%/cmdline}
+			;;
+		esac
+	done
+	if [ -z "$stepd" ] || [ -z "$tasks" ]; then
+		t_fail "$CFG stepd_kill: no slurmstepd for $job.0 or no task in its partition ('$stepd' '$tasks')"
+	else
+		kill -KILL "$stepd"
+		t_ok "$CFG stepd_kill: SIGKILL to slurmstepd $stepd of step $job.0"
+	fi
+	sleep 1
+	t_match "$CFG stepd_kill: the partition outlives its slurmstepd" "job\.$job\.part" "$(parts)"
+	scancel "$job"
+	i=0
+	while squeue -h -j "$job" 2>/dev/null | grep -q . && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+	restored stepd_kill
+	# the orphaned task (linuxproc has no container to kill it)
+	for p in $tasks; do kill -KILL "$p" 2>/dev/null; done
+}
+
+# sbatch --lwk: steps inherit it, --lwk=none opts out, the script stays on Linux.
+sc_sbatch() {
+	begin sbatch
+	run_to "$CFG sbatch" 90 sbatch --wait -n2 --lwk=cores:1 -o "$WORK/sbatch.out" --wrap \
+		"echo script; $WORK/report; echo step-inherit; srun -n1 $WORK/report; echo step-none; srun --lwk=none -n1 $WORK/report; echo step-own; srun --lwk=report:off -n1 $WORK/report"
+	t_eq "$CFG sbatch: sbatch --wait exits 0" 0 "$RC"
+	o=$(cat "$WORK/sbatch.out" 2>/dev/null)
+	script=$(printf '%s\n' "$o" | sed -n '/^script$/{n;p}')
+	inh=$(printf '%s\n' "$o" | sed -n '/^step-inherit$/{n;p}')
+	none=$(printf '%s\n' "$o" | sed -n '/^step-none$/{n;p}')
+	own=$(printf '%s\n' "$o" | sed -n '/^step-own$/{n;p}')
+	t_eq "$CFG sbatch: the batch script itself is not in the LWK" - "$(field lwk "$script")"
+	t_match "$CFG sbatch: a step without --lwk inherits sbatch's --lwk" '^job\.[0-9]+$' "$(field lwk "$inh")"
+	t_eq "$CFG sbatch: srun --lwk=none opts a step out" - "$(field lwk "$none")"
+	if [ -n "$none" ] && ! cpus_overlap "$(field cpus "$none")" "$(field lwkcpus "$inh")"; then
+		t_ok "$CFG sbatch: the opted-out step runs on Linux cores only"
+	else
+		t_fail "$CFG sbatch: opted-out step cpus '$(field cpus "$none")' vs LWK '$(field lwkcpus "$inh")': $o"
+	fi
+	t_match "$CFG sbatch: a step's own --lwk is layered over sbatch's" '^job\.[0-9]+$' "$(field lwk "$own")"
+	t_match "$CFG sbatch: ... keeping sbatch's items (LWK_SPEC)" 'cores:1.*report:off' "$(field spec "$own")"
+	restored sbatch
+}
+
+# A hetjob: only the component that asked gets the LWK.
+sc_het_lwk() {
+	begin het_lwk
+	# -c2: the LWK component's partition takes its higher core, so the
+	# other component (bound to core 0 of its emulated node, the same CPU)
+	# cannot race with the partition's creation (see stepd.c)
+	run_to "$CFG het_lwk" 60 srun -p emu -N1 -n1 -c2 --lwk=cores:1 "$WORK/report" 2 : -p emu -N1 -n1 "$WORK/report" 2
+	t_eq "$CFG het_lwk: srun exits 0" 0 "$RC"
+	sim=$(lines 'lwk=job' "$OUT")
+	ana=$(lines 'lwk=-' "$OUT")
+	t_eq "$CFG het_lwk: one component in the LWK, one not" "1 1" \
+		"$(printf '%s\n' "$sim" | grep -c host=) $(printf '%s\n' "$ana" | grep -c host=)"
+	if [ -n "$sim" ] && [ -n "$ana" ] && [ "$(field host "$sim")" != "$(field host "$ana")" ]; then
+		t_ok "$CFG het_lwk: the components ran on two emulated nodes ($(field host "$sim"), $(field host "$ana"))"
+	else
+		t_fail "$CFG het_lwk: components: $OUT"
+	fi
+	# emulated nodes share this machine's CPUs: the other component stays
+	# off the LWK cores too
+	if [ -n "$ana" ] && [ -n "$sim" ] && ! cpus_overlap "$(field cpus "$ana")" "$(field lwkcpus "$sim")"; then
+		t_ok "$CFG het_lwk: the other component never sees an LWK core"
+	else
+		t_fail "$CFG het_lwk: other component cpus '$(field cpus "$ana")' vs LWK '$(field lwkcpus "$sim")'"
+	fi
+	run_to "$CFG het_lwk none" 60 srun -p emu -N1 -n1 --lwk=none "$WORK/report" : -p emu -N1 -n1 -c2 --lwk=cores:1 "$WORK/report"
+	t_eq "$CFG het_lwk: --lwk=none on the first component, --lwk on the second: one each" "1 1" \
+		"$(lines 'lwk=job' "$OUT" | grep -c host=) $(lines 'lwk=-' "$OUT" | grep -c host=)"
+	restored het_lwk
+}
+
+# A real MPI program (Open MPI over PMIx) in the LWK.
+sc_mpi_lwk() {
+	begin mpi_lwk
+	run_to "$CFG mpi_lwk" 60 srun --mpi=pmix_v4 --lwk=cores:1 -n1 "$WORK/mpi_report"
+	r0=$(printf '%s\n' "$OUT" | grep '^rank=0 ')
+	t_match "$CFG mpi_lwk: MPI rank 0 runs in the partition" '^job\.[0-9]+$' "$(field lwk "$r0")"
+	t_match "$CFG mpi_lwk: ... in its cpuset" '^/lwk/job\.[0-9]+$' "$(field cpuset "$r0")"
+	run_to "$CFG mpi_lwk 2" 90 srun -p emu -N2 -n2 --mpi=pmix_v4 --lwk=cores:1 "$WORK/mpi_report"
+	out=$(printf '%s\n' "$OUT" | grep '^rank=' | sort)
+	t_eq "$CFG mpi_lwk: 2 ranks on 2 emulated nodes (world size 2), both in the LWK" "2 2" \
+		"$(printf '%s\n' "$out" | grep -c 'size=2') $(printf '%s\n' "$out" | grep -c 'lwk=job\.')"
+	restored mpi_lwk
+}

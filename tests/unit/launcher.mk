@@ -1,0 +1,8 @@
+# unit tests of launcher/ (lwkrun): local rank discovery, plans, exec lines
+check_PROGRAMS += tests/unit/test_lwkrun
+TESTS += tests/unit/test_lwkrun
+tests_unit_test_lwkrun_SOURCES = tests/unit/test_lwkrun.c tests/unit/synth.h \
+	launcher/localrank.c launcher/part.c launcher/plan.c launcher/exec.c
+tests_unit_test_lwkrun_CFLAGS = $(UNIT_CFLAGS) $(PMIX_CFLAGS) -I$(top_srcdir)/launcher
+tests_unit_test_lwkrun_LDFLAGS = -Wl,--as-needed
+tests_unit_test_lwkrun_LDADD = $(UNIT_LIBS) $(PMIX_LIBS)

@@ -200,7 +200,7 @@ void lwk_ihk_open(struct lwk_ihk *h)
 	static const char *const bindirs[] = {
 		"/opt/mckernel/sbin", "/usr/local/sbin", "/usr/sbin", NULL
 	};
-	const char *lib = lwk_cmd_env("LWK_IHK_LIB", "libihk.so");
+	const char *lib = lwk_cmd_env("LWK_IHK_LIB", NULL);
 	const char *bindir = lwk_cmd_env("LWK_IHK_BINDIR", NULL);
 	char *slash;
 	char why[128];
@@ -217,8 +217,21 @@ void lwk_ihk_open(struct lwk_ihk *h)
 		bindir = lwk_cmd_find(bindirs, "ihkconfig");
 	if (bindir)
 		snprintf(h->bindir, sizeof(h->bindir), "%s", bindir);
-	if (strcmp(lib, "none"))
+	if (!lib) {
+		/* McKernel installs libihk beside its sbin, off the loader's path */
+		static const char *const libs[] = {
+			"libihk.so", "/opt/mckernel/lib64/libihk.so", "/opt/mckernel/lib/libihk.so",
+			NULL
+		};
+
+		for (size_t i = 0; libs[i] && !h->lib; i++) {
+			h->lib = lib_load(libs[i], why, sizeof(why));
+			if (h->lib)
+				lib = libs[i];
+		}
+	} else if (strcmp(lib, "none")) {
 		h->lib = lib_load(lib, why, sizeof(why));
+	}
 	if (h->lib)
 		snprintf(h->libname, sizeof(h->libname), "%s", lib);
 }

@@ -9,7 +9,8 @@
  *                   mcosN in the same directory
  *   LWK_IHK_BINDIR  where ihkconfig and ihkosctl are, default the first of
  *                   /opt/mckernel/sbin, /usr/local/sbin, /usr/sbin with them
- *   LWK_IHK_LIB     library to dlopen, default libihk.so; "none": CLIs only
+ *   LWK_IHK_LIB     library to dlopen, default libihk.so from the loader's
+ *                   path, else /opt/mckernel/lib64 or lib; "none": CLIs only
  */
 #ifndef LWK_IHK_H
 #define LWK_IHK_H

@@ -142,7 +142,6 @@ static int cmd_status(int argc, char **argv)
 	char nohz[256], iso[256], sizes[64] = "", online[256] = "", why[128] = "";
 	bool native;
 	const struct lwk_backend *be = lwk_backend_get(LWK_BACKEND_NATIVE);
-	hwloc_bitmap_t on = hwloc_bitmap_alloc();
 
 	if (argc > 1)
 		return failf("status takes no arguments: see lwkpart --help");
@@ -220,7 +219,6 @@ static int cmd_status(int argc, char **argv)
 		       st.mos ? "" : " (", st.mos ? "" : st.mos_why, st.mos ? "" : ")");
 		printf("partitions:         %zu\n", n);
 	}
-	hwloc_bitmap_free(on);
 	lwk_partition_list_free(parts, n);
 	lwk_node_status_fini(&st);
 	return 0;
@@ -737,17 +735,22 @@ int main(int argc, char **argv)
 		return failf("no command given: see lwkpart --help");
 	if (argv[1][0] == '-')
 		return failf("unknown option '%s': see lwkpart --help", argv[1]);
-	lwk_policy_init(&pol);
-	{
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
 		struct lwk_err err = { 0 };
+		int rc;
 
-		if (lwk_policy_load(&pol, conffile, &err) < 0 && err.code != ENOENT)
+		if (strcmp(argv[1], commands[k].name))
+			continue;
+		lwk_policy_init(&pol);
+		if (lwk_policy_load(&pol, conffile, &err) < 0 && err.code != ENOENT) {
+			lwk_policy_fini(&pol);
 			return fail(&err);
+		}
+		if (!statedir && pol.statedir[0])
+			statedir = pol.statedir;
+		rc = commands[k].fn(argc - 1, argv + 1);
+		lwk_policy_fini(&pol);
+		return rc;
 	}
-	if (!statedir && pol.statedir[0])
-		statedir = pol.statedir;
-	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
-		if (!strcmp(argv[1], commands[k].name))
-			return commands[k].fn(argc - 1, argv + 1);
 	return failf("unknown command '%s': see lwkpart --help", argv[1]);
 }

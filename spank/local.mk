@@ -13,7 +13,7 @@ EXTRA_spank_spank_lwk_la_DEPENDENCIES = spank/spank_lwk.map
 EXTRA_DIST += spank/spank_lwk.map
 
 # Slurm loads spank_lwk.so by path; the .la is of no use there.
-install-exec-hook: spank-remove-la
+install-data-hook: spank-remove-la
 spank-remove-la:
 	rm -f $(DESTDIR)$(slurm_plugindir)/spank_lwk.la
 uninstall-hook: spank-uninstall-so
@@ -29,3 +29,11 @@ check-slurm: all
 .PHONY: check-slurm
 EXTRA_DIST += tests/slurm/scenarios.sh contrib/slurm/epilog contrib/slurm/plugstack.conf.d/lwk.conf \
 	contrib/demo bench/launch_overhead
+
+# Unit tests of the plugin's arguments and spec layering (no Slurm needed).
+check_PROGRAMS += tests/unit/test_spank_args
+TESTS += tests/unit/test_spank_args
+tests_unit_test_spank_args_SOURCES = tests/unit/test_spank_args.c spank/args.c spank/check.c
+tests_unit_test_spank_args_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+tests_unit_test_spank_args_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_spank_args_LDADD = $(UNIT_LIBS)

@@ -23,8 +23,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <limits.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "launcher/env.h"
@@ -347,8 +348,17 @@ static int provision(spank_t sp, const struct lwk_spec *spec)
 	return 0;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 int lwk_stepd_post_opt(spank_t sp)
 {
+	double t0 = now_ms(), t1 = t0, t2;
 	char text[LWK_SPEC_MAX + 1];
 	uint32_t ntasks = 0;
 	uid_t uid = 0;
@@ -397,7 +407,7 @@ int lwk_stepd_post_opt(spank_t sp)
 		return 0;
 	}
 	lwk_spec_format(&spec, st.spec_text, sizeof(st.spec_text));
-	if (load_topo() || job_cpus(sp) || provision(sp, &spec)) {
+	if (load_topo() || job_cpus(sp) || ((t1 = now_ms()), provision(sp, &spec))) {
 		lwk_err_prefix(&st.err, "cannot provision the LWK partition on this node");
 		lwk_spec_fini(&spec);
 		fail("provision");
@@ -420,9 +430,10 @@ int lwk_stepd_post_opt(spank_t sp)
 		char *c = NULL;
 
 		hwloc_bitmap_list_asprintf(&c, st.part.cpus);
-		slurm_info("lwk: job %u step %u: partition %s (%s) on cpus %s",
+		t2 = now_ms();
+		slurm_info("lwk: job %u step %u: partition %s (%s) on cpus %s (topology %.1f ms, partition %.1f ms)",
 			   st.job, st.step, st.part.id, lwk_backend_name(st.part.backend),
-			   c ? c : "?");
+			   c ? c : "?", t1 - t0, t2 - t1);
 		free(c);
 	}
 	hop_out(sp);

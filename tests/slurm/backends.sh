@@ -24,7 +24,7 @@ done
 export LWK_IHK_DEV="$DBL/dev/mcd0" LWK_IHK_BINDIR="$DBL/bin" LWK_IHK_LIB=none \
 	LWK_MCK_IMAGE="$DBL/mckernel.img" LWK_MCK_BOOT_TIMEOUT=5 LWK_MCK_SHUTDOWN_TIMEOUT=5 \
 	LWK_MOS_SYSFS="$DBL/mOS" LWK_MOS_BINDIR="$DBL/bin" LWK_MOS_LOCK_TIMEOUT=2
-LWK="$LWK mck_job mck_enomem mos_job"
+LWK="$LWK mck_job mck_steps mck_enomem mos_job"
 
 dbl_log() { tr '\n' ';' < "$DBL/state/log" 2>/dev/null; }
 ihk_held() {
@@ -58,6 +58,29 @@ sc_mck_job() {
 		"ihkosctl 0 shutdown;.*ihkconfig 0 destroy 0;.*ihkconfig 0 release cpu 1;.*ihkconfig 0 release mem 8388608@0;" \
 		"$(dbl_log)"
 	t_eq "$CFG mck_job: nothing left in IHK" "cpus[] mem[] os[]" "$(ihk_held)"
+	mck_down
+}
+
+# Two steps of one job, backend:auto: McKernel (this node has IHK), one
+# instance for the job that both steps use, released when the job ends.
+sc_mck_steps() {
+	begin mck_steps
+	mck_up
+	cat > "$WORK/mck_steps.sh" <<-EOF
+	#!/bin/sh
+	for i in 1 2; do
+		srun --lwk=cores:1,mem:8M "$LWK_BUILDDIR/launcher/lwkrun" -- \
+			sh -c 'echo "step=\$SLURM_STEP_ID backend=\$LWK_BACKEND"' || exit 1
+	done
+	EOF
+	run_to "$CFG mck_steps" 120 env PATH="$DBL/bin:$PATH" salloc -n1 -c2 sh "$WORK/mck_steps.sh"
+	t_eq "$CFG mck_steps: both steps ran on McKernel (backend:auto)" \
+		"step=0 backend=mckernel step=1 backend=mckernel" \
+		"$(printf '%s\n' "$OUT" | grep '^step=' | tr '\n' ' ' | sed 's/ $//')"
+	t_eq "$CFG mck_steps: one instance for the job, two ranks started in it" "1 2" \
+		"$(dbl_log | tr ';' '\n' | grep -c '^ihkconfig 0 create$') $(dbl_log | tr ';' '\n' | grep -c '^mcexec -n 1 0 ')"
+	restored mck_steps
+	t_eq "$CFG mck_steps: nothing left in IHK" "cpus[] mem[] os[]" "$(ihk_held)"
 	mck_down
 }
 

@@ -135,11 +135,6 @@ out:
 	return rc;
 }
 
-/* Undoes p's recorded steps, newest first, and drops its record. Undo is
- * idempotent, so a teardown killed half-way is simply done again. A record
- * from an earlier boot undoes nothing: what it describes died with that
- * boot, and its paths may now belong to someone else. The node is not
- * re-steered here: callers do it once for all. */
 /* Noise accounting of the partition's CPUs (noise.h). Best effort: a node
  * without lwk.ko or /proc access still gets its partitions. */
 static void noise_base(const struct lwk_registry *r, const char *id, char *path, size_t len)
@@ -164,6 +159,11 @@ static void noise_unwatch(const struct lwk_registry *r, const struct lwk_partiti
 	unlink(base);
 }
 
+/* Undoes p's recorded steps, newest first, and drops its record. Undo is
+ * idempotent, so a teardown killed half-way is simply done again. A record
+ * from an earlier boot undoes nothing: what it describes died with that
+ * boot, and its paths may now belong to someone else. The node is not
+ * re-steered here: callers do it once for all. */
 static int teardown(struct lwk_registry *r, struct lwk_partition *p, struct lwk_err *err)
 {
 	const struct lwk_backend *be = lwk_backend_get(p->backend);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -55,6 +56,7 @@ struct worker {
 	uint64_t runtime_ns;
 	uint64_t min_gap_ns, threshold_ns;
 	long preempt;			/* involuntary context switches while measuring */
+	bool moved;			/* no longer bound to cpu at the end */
 	struct ns_stats st;
 };
 
@@ -248,6 +250,22 @@ static void run_bsp(struct worker *w, unsigned *sense)
 	w->n = i + 1;
 }
 
+/* 0 if the calling thread is still bound to cpu alone and runs there: a
+ * cpuset change during the run (another partition moving tasks) rebinds
+ * threads silently, and the samples would then be of another CPU. */
+static int still_pinned(unsigned cpu)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	int rc = -1;
+
+	if (hwloc_get_cpubind(g.topo, set, HWLOC_CPUBIND_THREAD) == 0 &&
+	    hwloc_bitmap_weight(set) == 1 && hwloc_bitmap_isset(set, cpu) &&
+	    sched_getcpu() == (int)cpu)
+		rc = 0;
+	hwloc_bitmap_free(set);
+	return rc;
+}
+
 /* Involuntary context switches of the calling thread: how often another
  * task took this CPU from us (IRQs and hypervisor steal do not count). */
 static long nivcsw(void)
@@ -281,6 +299,7 @@ static void *worker_main(void *arg)
 		break;
 	}
 	w->preempt = nivcsw() - cs;
+	w->moved = !w->err && still_pinned(w->cpu) != 0;
 	return NULL;
 }
 
@@ -582,6 +601,13 @@ int main(int argc, char **argv)
 		if (g.w[i].err)
 			die("cannot pin a thread to CPU %u: %s (is it in this process's cpuset?)",
 			    g.w[i].cpu, strerror(g.w[i].err));
+	for (i = 0; i < g.nw; i++)
+		if (g.w[i].moved) {
+			fprintf(stderr, "lwk: lwknoise: the thread on CPU %u was moved off it during the run "
+				"(a cpuset change?): its samples are not of CPU %u; run again\n",
+				g.w[i].cpu, g.w[i].cpu);
+			exit(3);
+		}
 	if (g.o.csv)
 		write_csv();
 

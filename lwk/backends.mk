@@ -3,5 +3,5 @@
 lwk_liblwk_la_SOURCES += \
 	lwk/cmd.c lwk/cmd.h \
 	lwk/ihk.c lwk/ihk.h \
-	lwk/mckernel.c lwk/mckernel.h lwk/mckernel_args.c \
+	lwk/mckernel.c lwk/mckernel.h lwk/mckernel_args.c lwk/mckernel_teardown.c \
 	lwk/mos.c lwk/mos.h lwk/mos_spec.c

@@ -32,4 +32,21 @@ int lwk_mck_kargs(const char *extra, char *buf, size_t len, struct lwk_err *err)
  * takes: /dev/mcosN), or -1 if p is not one. */
 int lwk_mck_os_index(const struct lwk_partition *p);
 
+/* --- internal to the backend (mckernel*.c) --- */
+
+int lwk_mck_env_secs(const char *name, int def);	/* 1..3600 s, else def */
+void lwk_mck_sleep_ms(long ms);
+long lwk_mck_now_ms(void);			/* monotonic */
+int lwk_mck_os_arg(const char *arg);		/* instance index in a record, or -1 */
+/* "HEAD before=TAIL" -> head and tail (either may be empty). */
+void lwk_mck_split_before(const char *arg, char *head, size_t hlen, char *tail, size_t tlen);
+
+/* Shut down (unless panicked or hung), then destroy instance os, killing
+ * the holders of /dev/mcosN while it is busy; 0 if it is gone. */
+int lwk_mck_teardown_os(struct lwk_ihk *h, int os, struct lwk_err *err);
+/* The undo of ihk-mem, ihk-cpu, ihk-create (idempotent). */
+int lwk_mck_undo_mem(struct lwk_ihk *h, const char *arg, struct lwk_err *err);
+int lwk_mck_undo_cpu(struct lwk_ihk *h, const char *arg, struct lwk_err *err);
+int lwk_mck_undo_create(struct lwk_ihk *h, const char *arg, struct lwk_err *err);
+
 #endif

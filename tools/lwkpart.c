@@ -562,6 +562,23 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
+/* The noise so far, for a live native partition; a line saying why not
+ * otherwise (the partition itself is fine either way). */
+static void show_noise(const struct lwk_partition *p)
+{
+	struct lwk_err err = { 0 };
+	struct lwk_noise n;
+
+	if (p->state != LWK_PART_LIVE || p->backend != LWK_BACKEND_NATIVE)
+		return;
+	if (lwk_partition_noise(statedir, p->id, &n, &err) < 0) {
+		kv_text(NULL, "noise", err.msg);
+		return;
+	}
+	lwk_noise_report(stdout, p->id, &n);
+	lwk_noise_fini(&n);
+}
+
 static int cmd_show(int argc, char **argv)
 {
 	struct lwk_err err = { 0 };
@@ -617,6 +634,7 @@ static int cmd_show(int argc, char **argv)
 			snprintf(k, sizeof(k), "step %s", p.step[i].name);
 			kv_text(NULL, k, p.step[i].arg);
 		}
+		show_noise(&p);
 	}
 	lwk_partition_fini(&p);
 	return 0;

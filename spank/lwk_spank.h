@@ -71,6 +71,7 @@ int lwk_alloc_post_opt(spank_t sp);
 int lwk_stepd_post_opt(spank_t sp);
 int lwk_stepd_user_init(spank_t sp);
 int lwk_stepd_task_post_fork(spank_t sp);
+int lwk_stepd_task_init_privileged(spank_t sp);
 int lwk_stepd_task_init(spank_t sp);
 int lwk_stepd_exit(spank_t sp);
 

@@ -7,6 +7,8 @@
  *                          Steps without --lwk note the CPUs of every live
  *                          partition on the node instead.
  *   task_post_fork (root)  attach the task's pid to the partition.
+ *   task_init_privileged (root, in the task)
+ *                          sched:fifo: SCHED_FIFO priority 1.
  *   task_init (user, in the task, before exec)
  *                          LWK step: check the attach, bind the task to its
  *                          rank's share of cores and NUMA memory, export
@@ -23,6 +25,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -43,6 +46,7 @@ static struct {
 	struct lwk_err err;
 	uint32_t job, step;
 	char spec_text[LWK_SPEC_MAX + 1];	/* canonical, after policy */
+	enum lwk_sched sched;		/* the spec's sched: */
 	int topo_ok;
 	struct lwk_topo topo;
 	int part_ok;
@@ -350,6 +354,7 @@ int lwk_stepd_post_opt(spank_t sp)
 		return 0;
 	}
 	lwk_spec_format(&spec, st.spec_text, sizeof(st.spec_text));
+	st.sched = spec.sched;
 	if (load_topo() || job_cpus(sp) || ((t1 = now_ms()), provision(sp, &spec))) {
 		lwk_err_prefix(&st.err, "cannot provision the LWK partition on this node");
 		lwk_spec_fini(&spec);
@@ -536,6 +541,22 @@ static int place_linux_task(void)
 out:
 	hwloc_bitmap_free(cur);
 	return rc;
+}
+
+/* In the task, as root, before it becomes the user: sched:fifo needs a
+ * privilege the user may lack. The policy survives exec. */
+int lwk_stepd_task_init_privileged(spank_t sp)
+{
+	struct sched_param prio = { .sched_priority = 1 };
+
+	if (!st.lwk || st.failed || st.sched != LWK_SCHED_FIFO)
+		return 0;
+	if (sched_setscheduler(0, SCHED_FIFO, &prio)) {
+		lwk_err_set(&st.err, errno, "sched:fifo: cannot switch the task to SCHED_FIFO: %s",
+			    strerror(errno));
+		st.failed = 1;	/* reported by task_init, on the task's stderr */
+	}
+	return 0;
 }
 
 int lwk_stepd_task_init(spank_t sp)

@@ -106,16 +106,23 @@ lwkpart_tests() {
 	t_eq "lwkpart: the node is as before (IRQs, workqueues, huge pages, cgroups)" \
 		"$before" "$(node_state)"
 
-	# Without lwk.ko the report falls back to /proc counts.
+	# Without lwk.ko the report falls back to /proc counts; reaping a job's
+	# partition writes it to report_dir.
 	[ $kmod = yes ] && rmmod lwk
-	out=$(LP create --cpus 4-7 --mem 16M --id vm2 2>&1)
-	t_eq "lwkpart: create on node 1 only ($out)" vm2 "$(echo "$out" | tail -n 1)"
+	out=$(LP create --cpus 4-7 --mem 16M --id job.77 --owner 77 2>&1)
+	t_eq "lwkpart: create on node 1 only ($out)" job.77 "$(echo "$out" | tail -n 1)"
 	sleep 0.5
-	report=$(LP show vm2)
+	report=$(LP show job.77)
 	t_match "lwkpart: without lwk.ko the report has counts from /proc" \
-		'^lwk: noise of partition vm2 on 4 CPUs \(from /proc: counts only' \
+		'^lwk: noise of partition job.77 on 4 CPUs \(from /proc: counts only' \
 		"$(echo "$report" | grep '^lwk: noise')"
-	t_check "lwkpart: destroy vm2" LP destroy vm2
+	mkdir -p /tmp/lwk-reports
+	printf 'report_dir = /tmp/lwk-reports\n' > /tmp/lwk-vm.conf
+	t_check "lwkpart: reap --job 77" "$P" --config /tmp/lwk-vm.conf --statedir "$SD" reap --job 77
+	t_match "lwkpart: reap wrote the job's noise report to report_dir" \
+		'^lwk: noise of partition job.77 on 4 CPUs' \
+		"$(head -n 1 /tmp/lwk-reports/job.77.$(hostname).noise 2>&1)"
+	t_eq "lwkpart: registry empty after reap" "" "$(LP list | sed 1d)"
 	t_eq "lwkpart: the node is as before again" "$before" "$(node_state)"
 }
 

@@ -10,3 +10,4 @@ include $(srcdir)/lwk/spec.mk
 include $(srcdir)/lwk/place.mk
 include $(srcdir)/lwk/native.mk
 include $(srcdir)/lwk/backends.mk
+include $(srcdir)/lwk/noise.mk

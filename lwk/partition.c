@@ -22,6 +22,7 @@
 #include "backend.h"
 #include "fault.h"
 #include "native.h"
+#include "noise.h"
 #include "partition.h"
 #include "registry.h"
 #include "sysfile.h"
@@ -134,6 +135,30 @@ out:
 	return rc;
 }
 
+/* Noise accounting of the partition's CPUs (noise.h). Best effort: a node
+ * without lwk.ko or /proc access still gets its partitions. */
+static void noise_base(const struct lwk_registry *r, const char *id, char *path, size_t len)
+{
+	snprintf(path, len, "%s/%s.noise", r->dir, id);
+}
+
+static void noise_watch(const struct lwk_registry *r, const struct lwk_partition *p)
+{
+	char base[PATH_MAX];
+
+	noise_base(r, p->id, base, sizeof(base));
+	lwk_noise_watch(p->cpus, base, NULL);
+}
+
+static void noise_unwatch(const struct lwk_registry *r, const struct lwk_partition *p)
+{
+	char base[PATH_MAX];
+
+	noise_base(r, p->id, base, sizeof(base));
+	lwk_noise_unwatch(p->cpus, NULL);
+	unlink(base);
+}
+
 /* Undoes p's recorded steps, newest first, and drops its record. Undo is
  * idempotent, so a teardown killed half-way is simply done again. A record
  * from an earlier boot undoes nothing: what it describes died with that
@@ -158,6 +183,8 @@ static int teardown(struct lwk_registry *r, struct lwk_partition *p, struct lwk_
 		snprintf(point, sizeof(point), "undo-%s", s->name);
 		lwk_fault_point(point);
 	}
+	if (steered(p->backend))
+		noise_unwatch(r, p);
 	if (lwk_registry_del(r, p->id, err) < 0)
 		return -1;
 	lwk_fault_point("record-removed");
@@ -436,6 +463,8 @@ int lwk_partition_create(const struct lwk_create_req *req, struct lwk_partition 
 	p.state = LWK_PART_LIVE;
 	if (lwk_registry_put(&reg, &p, err) < 0)
 		goto out_rollback;
+	if (steered(p.backend))
+		noise_watch(&reg, &p);
 	if (out)
 		part_copy(out, &p);
 	rc = 0;
@@ -539,6 +568,31 @@ int lwk_partition_get(const char *statedir, const char *id, struct lwk_partition
 		return -1;
 	}
 	return lwk_registry_get(&reg, id, out, err);
+}
+
+int lwk_partition_noise(const char *statedir, const char *id, struct lwk_noise *out,
+			struct lwk_err *err)
+{
+	struct lwk_registry reg;
+	struct lwk_partition p;
+	char base[PATH_MAX];
+	int rc = -1;
+
+	lwk_partition_init(&p);
+	if (lwk_registry_open(&reg, statedir, false, err) < 0 ||
+	    lwk_registry_get(&reg, id, &p, err) < 0)
+		goto out;
+	if (!steered(p.backend)) {
+		lwk_err_set(err, ENOTSUP, "partition %s: no noise accounting for the %s backend",
+			    id, lwk_backend_name(p.backend));
+		goto out;
+	}
+	noise_base(&reg, p.id, base, sizeof(base));
+	rc = lwk_noise_since(p.cpus, base, out, err);
+out:
+	lwk_registry_close(&reg);
+	lwk_partition_fini(&p);
+	return rc;
 }
 
 int lwk_partition_list(const char *statedir, struct lwk_partition **out, size_t *n,

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "noise.h"
 #include "place.h"
 #include "spec.h"
 
@@ -83,6 +84,11 @@ int lwk_partition_destroy(const char *statedir, const char *id, struct lwk_err *
 
 int lwk_partition_get(const char *statedir, const char *id, struct lwk_partition *out,
 		      struct lwk_err *err);
+
+/* What interrupted the partition's CPUs since its creation (native backend;
+ * see noise.h); free with lwk_noise_fini. Read it before destroying. */
+int lwk_partition_noise(const char *statedir, const char *id, struct lwk_noise *out,
+			struct lwk_err *err);
 
 /* All recorded partitions; free with lwk_partition_list_free. */
 int lwk_partition_list(const char *statedir, struct lwk_partition **out, size_t *n,

@@ -71,6 +71,7 @@ int lwk_alloc_post_opt(spank_t sp);
 int lwk_stepd_post_opt(spank_t sp);
 int lwk_stepd_user_init(spank_t sp);
 int lwk_stepd_task_post_fork(spank_t sp);
+int lwk_stepd_task_init_privileged(spank_t sp);
 int lwk_stepd_task_init(spank_t sp);
 int lwk_stepd_exit(spank_t sp);
 
@@ -78,6 +79,11 @@ int lwk_job_prolog(spank_t sp);
 int lwk_job_epilog(spank_t sp);
 
 int lwk_slurmd_init(spank_t sp);
+
+/* cpuset.c: the cpuset directory of process pid ("self" or a number) and
+ * the root of its hierarchy; moves process pid (all threads) into dir. */
+int lwk_cpuset_of(const char *pid, char *dir, size_t len, char *root, size_t rlen);
+int lwk_cpuset_move(const char *dir, pid_t pid);
 
 /* prints "lwk: MSG" where the user sees it (local contexts: stderr) */
 void lwk_user_error(const struct lwk_err *err);

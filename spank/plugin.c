@@ -107,6 +107,11 @@ int slurm_spank_task_post_fork(spank_t sp, int ac, char **av)
 	return spank_context() == S_CTX_REMOTE ? lwk_stepd_task_post_fork(sp) : 0;
 }
 
+int slurm_spank_task_init_privileged(spank_t sp, int ac, char **av)
+{
+	return spank_context() == S_CTX_REMOTE ? lwk_stepd_task_init_privileged(sp) : 0;
+}
+
 int slurm_spank_task_init(spank_t sp, int ac, char **av)
 {
 	return spank_context() == S_CTX_REMOTE ? lwk_stepd_task_init(sp) : 0;

@@ -7,6 +7,8 @@
  *                          Steps without --lwk note the CPUs of every live
  *                          partition on the node instead.
  *   task_post_fork (root)  attach the task's pid to the partition.
+ *   task_init_privileged (root, in the task)
+ *                          sched:fifo: SCHED_FIFO priority 1.
  *   task_init (user, in the task, before exec)
  *                          LWK step: check the attach, bind the task to its
  *                          rank's share of cores and NUMA memory, export
@@ -22,8 +24,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +46,7 @@ static struct {
 	struct lwk_err err;
 	uint32_t job, step;
 	char spec_text[LWK_SPEC_MAX + 1];	/* canonical, after policy */
+	enum lwk_sched sched;		/* the spec's sched: */
 	int topo_ok;
 	struct lwk_topo topo;
 	int part_ok;
@@ -174,63 +178,6 @@ static int job_cpus(spank_t sp)
  * being made can still be moved into the Linux cpuset and fail to launch if
  * Slurm bound it to the new LWK cores only. */
 
-/* The cpuset directory of process pid ("self"), and its hierarchy root. */
-static int cpuset_of(const char *pid, char *dir, size_t len, char *root, size_t rlen)
-{
-	char path[64], line[PATH_MAX], v2[PATH_MAX] = "";
-	FILE *f;
-	int found = 0;
-
-	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *c = strchr(line, ':');
-
-		line[strcspn(line, "\n")] = '\0';
-		if (!c)
-			continue;
-		if (strncmp(c, ":cpuset:", 8) == 0) {
-			snprintf(root, rlen, "/sys/fs/cgroup/cpuset");
-			snprintf(dir, len, "/sys/fs/cgroup/cpuset%s", c + 8);
-			found = 1;
-		} else if (strncmp(line, "0::", 3) == 0) {
-			snprintf(v2, sizeof(v2), "%s", line + 3);
-		}
-	}
-	fclose(f);
-	if (!found && v2[0] && access("/sys/fs/cgroup/cpuset.cpus.effective", F_OK) == 0) {
-		snprintf(root, rlen, "/sys/fs/cgroup");
-		snprintf(dir, len, "/sys/fs/cgroup%s", v2);
-		found = 1;
-	}
-	if (found) {
-		size_t n = strlen(dir);
-
-		while (n > 1 && dir[n - 1] == '/')
-			dir[--n] = '\0';
-	}
-	return found ? 0 : -1;
-}
-
-static int cg_move(const char *dir, pid_t pid)
-{
-	char path[PATH_MAX + 16], buf[32];
-	FILE *f;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
-	rc = fputs(buf, f) < 0 ? -1 : 0;
-	if (fclose(f))
-		rc = -1;
-	return rc;
-}
-
 /* The PUs Slurm may bind this step's tasks to: the step's cores here. */
 static hwloc_bitmap_t step_cpus(spank_t sp)
 {
@@ -261,7 +208,7 @@ static void hop_out(spank_t sp)
 	if (hwloc_get_cpubind(st.topo.t, mine, HWLOC_CPUBIND_PROCESS) == 0 &&
 	    hwloc_bitmap_isincluded(want, mine))
 		goto out;
-	if (cpuset_of("self", st.home, sizeof(st.home), root, sizeof(root))) {
+	if (lwk_cpuset_of("self", st.home, sizeof(st.home), root, sizeof(root))) {
 		st.home[0] = '\0';
 		goto out;
 	}
@@ -272,7 +219,7 @@ static void hop_out(spank_t sp)
 	if (st.lwk && st.part_ok && hwloc_bitmap_isincluded(want, st.part.cpus))
 		rc = lwk_partition_attach(lwk_plugin.pol.statedir, st.part.id, getpid(), &err);
 	else
-		rc = strcmp(st.home, root) == 0 ? -1 : cg_move(root, getpid());
+		rc = strcmp(st.home, root) == 0 ? -1 : lwk_cpuset_move(root, getpid());
 	if (rc) {
 		slurm_error("lwk: job %u step %u: cannot let slurmstepd fork outside its Linux cpuset; tasks bound to LWK cores may fail to start",
 			    st.job, st.step);
@@ -289,7 +236,7 @@ static void hop_back(void)
 {
 	if (!st.home[0])
 		return;
-	if (cg_move(st.home, getpid()))
+	if (lwk_cpuset_move(st.home, getpid()))
 		slurm_error("lwk: job %u step %u: slurmstepd could not return to cpuset %s: %s",
 			    st.job, st.step, st.home, strerror(errno));
 	st.home[0] = '\0';
@@ -407,6 +354,7 @@ int lwk_stepd_post_opt(spank_t sp)
 		return 0;
 	}
 	lwk_spec_format(&spec, st.spec_text, sizeof(st.spec_text));
+	st.sched = spec.sched;
 	if (load_topo() || job_cpus(sp) || ((t1 = now_ms()), provision(sp, &spec))) {
 		lwk_err_prefix(&st.err, "cannot provision the LWK partition on this node");
 		lwk_spec_fini(&spec);
@@ -462,7 +410,7 @@ int lwk_stepd_task_post_fork(spank_t sp)
 		if (lwk_partition_attach(lwk_plugin.pol.statedir, st.part.id, pid, &err))
 			slurm_error("lwk: job %u step %u: attach pid %d to %s: %s",
 				    st.job, st.step, (int)pid, st.part.id, err.msg);
-	} else if (st.home[0] && cg_move(st.home, pid)) {
+	} else if (st.home[0] && lwk_cpuset_move(st.home, pid)) {
 		slurm_error("lwk: job %u step %u: cannot move task pid %d to cpuset %s: %s",
 			    st.job, st.step, (int)pid, st.home, strerror(errno));
 	}
@@ -593,6 +541,22 @@ static int place_linux_task(void)
 out:
 	hwloc_bitmap_free(cur);
 	return rc;
+}
+
+/* In the task, as root, before it becomes the user: sched:fifo needs a
+ * privilege the user may lack. The policy survives exec. */
+int lwk_stepd_task_init_privileged(spank_t sp)
+{
+	struct sched_param prio = { .sched_priority = 1 };
+
+	if (!st.lwk || st.failed || st.sched != LWK_SCHED_FIFO)
+		return 0;
+	if (sched_setscheduler(0, SCHED_FIFO, &prio)) {
+		lwk_err_set(&st.err, errno, "sched:fifo: cannot switch the task to SCHED_FIFO: %s",
+			    strerror(errno));
+		st.failed = 1;	/* reported by task_init, on the task's stderr */
+	}
+	return 0;
 }
 
 int lwk_stepd_task_init(spank_t sp)

@@ -15,6 +15,7 @@
 #include "backend.h"
 #include "list.h"
 #include "policy.h"
+#include "registry.h"
 #include "partition.h"
 #include "place.h"
 #include "spec.h"
@@ -456,6 +457,13 @@ out:
 
 /* --- list / show --- */
 
+/* "stale" for a record of an earlier boot: what it describes is gone and
+ * the next reap drops it. */
+static const char *state_name(const struct lwk_partition *p)
+{
+	return lwk_partition_stale_boot(p) ? "stale" : lwk_part_state_name(p->state);
+}
+
 static void mem_str(const struct lwk_partition *p, char *buf, size_t len)
 {
 	char s[32];
@@ -493,7 +501,7 @@ static void show_json(const struct lwk_partition *p, bool detail)
 	list_str(p->mems, mems, sizeof(mems));
 	printf("{");
 	json_kv(&f, "id", p->id);
-	json_kv(&f, "state", lwk_part_state_name(p->state));
+	json_kv(&f, "state", state_name(p));
 	json_kv(&f, "backend", lwk_backend_name(p->backend));
 	json_kv(&f, "owner", p->owner);
 	snprintf(num, sizeof(num), "%ld", (long)p->creator);
@@ -553,13 +561,30 @@ static int cmd_list(int argc, char **argv)
 			list_str(parts[i].cpus, cpus, sizeof(cpus));
 			mem_str(&parts[i], m, sizeof(m));
 			printf("%-16s %-10s %-8s %-12s %-10s %s\n", parts[i].id,
-			       lwk_part_state_name(parts[i].state),
+			       state_name(&parts[i]),
 			       lwk_backend_name(parts[i].backend), cpus, m,
 			       parts[i].owner[0] ? parts[i].owner : "-");
 		}
 	}
 	lwk_partition_list_free(parts, n);
 	return 0;
+}
+
+/* The noise so far, for a live native partition; a line saying why not
+ * otherwise (the partition itself is fine either way). */
+static void show_noise(const struct lwk_partition *p)
+{
+	struct lwk_err err = { 0 };
+	struct lwk_noise n;
+
+	if (p->state != LWK_PART_LIVE || p->backend != LWK_BACKEND_NATIVE)
+		return;
+	if (lwk_partition_noise(statedir, p->id, &n, &err) < 0) {
+		kv_text(NULL, "noise", err.msg);
+		return;
+	}
+	lwk_noise_report(stdout, p->id, &n);
+	lwk_noise_fini(&n);
 }
 
 static int cmd_show(int argc, char **argv)
@@ -590,7 +615,7 @@ static int cmd_show(int argc, char **argv)
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime_r(&t, &tm));
 		snprintf(num, sizeof(num), "%ld", (long)p.creator);
 		kv_text(NULL, "id", p.id);
-		kv_text(NULL, "state", lwk_part_state_name(p.state));
+		kv_text(NULL, "state", state_name(&p));
 		kv_text(NULL, "backend", lwk_backend_name(p.backend));
 		kv_text(NULL, "owner", p.owner[0] ? p.owner : "-");
 		kv_text(NULL, "creator", num);
@@ -617,6 +642,7 @@ static int cmd_show(int argc, char **argv)
 			snprintf(k, sizeof(k), "step %s", p.step[i].name);
 			kv_text(NULL, k, p.step[i].arg);
 		}
+		show_noise(&p);
 	}
 	lwk_partition_fini(&p);
 	return 0;

@@ -57,6 +57,8 @@ sc_lwk_place() {
 	else
 		t_fail "$CFG lwk_place: Cpus_allowed_list '$cpus' vs LWK_CPUS '$(field lwkcpus "$l")' LWK_RANK_CPUS '$(field rankcpus "$l")' ($OUT)"
 	fi
+	run_to "$CFG lwk_place fifo" 60 srun --lwk=cores:1,sched:fifo -n1 sh -c 'chrt -p $$'
+	t_match "$CFG lwk_place: sched:fifo runs the task SCHED_FIFO" 'policy: SCHED_FIFO' "$OUT"
 	restored lwk_place
 }
 

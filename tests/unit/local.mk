@@ -11,3 +11,4 @@ include $(srcdir)/tests/unit/native.mk
 include $(srcdir)/tests/unit/noise_stats.mk
 include $(srcdir)/tests/unit/launcher.mk
 include $(srcdir)/tests/unit/backends.mk
+include $(srcdir)/tests/unit/noise.mk

@@ -1,0 +1,2 @@
+# lwk/noise.mk: noise of LWK cores (lwk.ko's counters, else /proc deltas)
+lwk_liblwk_la_SOURCES += lwk/noise.c lwk/noise.h

@@ -1,0 +1,93 @@
+# The native backend on cgroup v2 in the guest (sourced by guest-tests.sh):
+# a partition over CPUs 2-7 spans both NUMA nodes, with huge pages on each;
+# lwk.ko accounts its noise; destroy restores the node.
+
+lwkpart_find() {
+	for c in "${LWK_BUILDDIR:-/nonexistent}/tools/lwkpart" "$top/build/tools/lwkpart" \
+		"$top/tools/lwkpart"; do
+		[ -x "$c" ] && echo "$c" && return
+	done
+}
+
+# node state a partition changes and must give back
+node_state() {
+	for f in /proc/irq/*/smp_affinity_list; do echo "$f $(cat $f)"; done
+	echo "wq $(cat /sys/devices/virtual/workqueue/cpumask)"
+	echo "default $(cat /proc/irq/default_smp_affinity)"
+	cat /sys/devices/system/node/node*/hugepages/hugepages-2048kB/nr_hugepages
+	cat /sys/fs/cgroup/cgroup.subtree_control
+	find /sys/fs/cgroup -mindepth 1 -type d | sort
+}
+
+hugepages() { # hugepages NODE
+	cat /sys/devices/system/node/node$1/hugepages/hugepages-2048kB/nr_hugepages
+}
+
+lwkpart_tests() {
+	echo "# lwkpart at $(cut -d' ' -f1 /proc/uptime)s"
+	P=$(lwkpart_find)
+	if [ -z "$P" ]; then
+		t_skip "lwkpart: tools/lwkpart not built (build the tree or set LWK_BUILDDIR)"
+		return
+	fi
+	SD=/run/lwk-vmtest
+	LP() { "$P" --statedir "$SD" "$@"; }
+	taskset -cp 0-1 $$ > /dev/null
+	before=$(node_state)
+	kmod=no
+	[ -f "$ko" ] && insmod "$ko" && kmod=yes
+
+	out=$(LP create --cpus 2-7 --mem 64M --pages 2m --id vm1 2>&1)
+	t_eq "lwkpart: create --cpus 2-7 --mem 64M on cgroup v2 ($out)" vm1 "$(echo "$out" | tail -n 1)"
+	show=$(LP show vm1)
+	cg=$(echo "$show" | awk '$1 == "cpuset" { print $2 }')
+	t_match "lwkpart: a cpuset under the v2 root" '^/sys/fs/cgroup/' "$cg"
+	t_match "lwkpart: cpuset.cpus.partition is a partition" '^(isolated|root)$' \
+		"$(cat "$cg/cpuset.cpus.partition" 2>&1)"
+	t_eq "lwkpart: effective CPUs" 2-7 "$(cat "$cg/cpuset.cpus.effective" 2>&1)"
+	t_eq "lwkpart: memory on both NUMA nodes" 0-1 "$(echo "$show" | awk '$1 == "mems" { print $2 }')"
+	t_check "lwkpart: 2M pages reserved on node 0 ($(hugepages 0))" [ "$(hugepages 0)" -gt 0 ]
+	t_check "lwkpart: 2M pages reserved on node 1 ($(hugepages 1))" [ "$(hugepages 1)" -gt 0 ]
+	t_eq "lwkpart: 64M of 2M pages in all" 32 $(($(hugepages 0) + $(hugepages 1)))
+	t_check "lwkpart: the root keeps CPUs 0-1 only" \
+		[ "$(cat /sys/fs/cgroup/cpuset.cpus.effective)" = 0-1 ]
+
+	if [ $kmod = yes ]; then
+		t_eq "lwkpart: lwk.ko watches the partition's CPUs" 2-7 "$(cat $L/cpus)"
+		# Two tasks of the partition on CPU 3: its noise shows preemptions.
+		busy 0 2
+		for p in $busy_pids; do
+			LP attach vm1 "$p" && taskset -cp 3 "$p" > /dev/null
+		done
+		sleep 1
+		report=$(LP show vm1)
+		unbusy
+		echo "$report" | sed -n '/^lwk: noise/,$p' | sed 's/^/#   /'
+		t_match "lwkpart: show prints lwk.ko's noise report" '^lwk: noise of partition vm1 on 6 CPUs \(lwk.ko' \
+			"$(echo "$report" | grep '^lwk: noise')"
+		t_check "lwkpart: the report shows preemptions on CPU 3" \
+			[ "$(echo "$report" | awk '$1 == "3" { print $8 }')" -gt 0 ]
+	else
+		t_skip "lwkpart: no kmod/lwk.ko to account the partition's noise"
+	fi
+
+	t_check "lwkpart: destroy" LP destroy vm1
+	t_eq "lwkpart: registry empty" "" "$(LP list | sed 1d)"
+	[ $kmod = yes ] && t_eq "lwkpart: lwk.ko watches nothing after destroy" "" "$(cat $L/cpus)"
+	t_eq "lwkpart: the node is as before (IRQs, workqueues, huge pages, cgroups)" \
+		"$before" "$(node_state)"
+
+	# Without lwk.ko the report falls back to /proc counts.
+	[ $kmod = yes ] && rmmod lwk
+	out=$(LP create --cpus 4-7 --mem 16M --id vm2 2>&1)
+	t_eq "lwkpart: create on node 1 only ($out)" vm2 "$(echo "$out" | tail -n 1)"
+	sleep 0.5
+	report=$(LP show vm2)
+	t_match "lwkpart: without lwk.ko the report has counts from /proc" \
+		'^lwk: noise of partition vm2 on 4 CPUs \(from /proc: counts only' \
+		"$(echo "$report" | grep '^lwk: noise')"
+	t_check "lwkpart: destroy vm2" LP destroy vm2
+	t_eq "lwkpart: the node is as before again" "$before" "$(node_state)"
+}
+
+lwkpart_tests

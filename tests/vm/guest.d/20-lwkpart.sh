@@ -23,6 +23,33 @@ hugepages() { # hugepages NODE
 	cat /sys/devices/system/node/node$1/hugepages/hugepages-2048kB/nr_hugepages
 }
 
+# Ranks placed by lwkrun over the 6 LWK cores of vm1, from a shell inside it.
+lwkpart_ranks() {
+	R=$(dirname "$(dirname "$P")")/launcher/lwkrun
+	if [ ! -x "$R" ]; then
+		t_skip "lwkpart: no launcher/lwkrun next to $P"
+		return
+	fi
+	inside() { sh -c "\"$P\" --statedir $SD attach vm1 \$\$ && exec \"\$@\"" sh "$@"; }
+	cpus=$(inside sh -c 'for r in 0 1 2 3; do
+		MPI_LOCALRANKID=$r MPI_LOCALNRANKS=4 "$0" -p vm1 --statedir "$1" \
+			sh -c "grep Cpus_allowed_list /proc/self/status"; done' "$R" "$SD" |
+		awk '{ print $2 }' | tr '\n' ' ')
+	echo "# 4 ranks: $cpus"
+	t_match "lwkpart: 4 ranks get disjoint shares of 2-7 on both nodes" \
+		'^(2|3|2-3) ([0-9-]+ ){2}[0-9-]+ $' "$cpus"
+	t_eq "lwkpart: 4 ranks use all 6 cores" "2 3 4 5 6 7" \
+		"$(for c in $cpus; do seq ${c%-*} ${c#*-}; done | sort -n | tr '\n' ' ' | sed 's/ $//')"
+	if ! command -v mpirun > /dev/null; then
+		t_skip "lwkpart: no mpirun (openmpi-bin) for 6 real ranks"
+		return
+	fi
+	cpus=$(inside mpirun --allow-run-as-root --oversubscribe -np 6 "$R" -p vm1 --statedir "$SD" \
+		sh -c 'grep Cpus_allowed_list /proc/self/status' 2>&1 | awk '/^Cpus/ { print $2 }' |
+		sort -n | tr '\n' ' ')
+	t_eq "lwkpart: mpirun -np 6 under lwkrun: one core each" "2 3 4 5 6 7 " "$cpus"
+}
+
 lwkpart_tests() {
 	echo "# lwkpart at $(cut -d' ' -f1 /proc/uptime)s"
 	P=$(lwkpart_find)
@@ -70,6 +97,8 @@ lwkpart_tests() {
 	else
 		t_skip "lwkpart: no kmod/lwk.ko to account the partition's noise"
 	fi
+
+	lwkpart_ranks
 
 	t_check "lwkpart: destroy" LP destroy vm1
 	t_eq "lwkpart: registry empty" "" "$(LP list | sed 1d)"

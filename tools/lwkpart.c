@@ -581,7 +581,7 @@ static void show_noise(const struct lwk_partition *p)
 	if (p->state != LWK_PART_LIVE || p->backend != LWK_BACKEND_NATIVE)
 		return;
 	if (lwk_partition_noise(statedir, p->id, &n, &err) < 0) {
-		kv_text(NULL, "noise", err.msg);
+		kv_text(NULL, "noise", strncmp(err.msg, "noise: ", 7) ? err.msg : err.msg + 7);
 		return;
 	}
 	lwk_noise_report(stdout, p->id, &n);

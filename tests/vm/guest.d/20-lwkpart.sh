@@ -116,6 +116,13 @@ lwkpart_tests() {
 	t_match "lwkpart: without lwk.ko the report has counts from /proc" \
 		'^lwk: noise of partition job.77 on 4 CPUs \(from /proc: counts only' \
 		"$(echo "$report" | grep '^lwk: noise')"
+	if [ $kmod = yes ]; then
+		insmod "$ko"
+		t_match "lwkpart: lwk.ko loaded after creation is not trusted for it" \
+			'^lwk: noise of partition job.77 on 4 CPUs \(from /proc' \
+			"$(LP show job.77 | grep '^lwk: noise')"
+		rmmod lwk
+	fi
 	mkdir -p /tmp/lwk-reports
 	printf 'report_dir = /tmp/lwk-reports\n' > /tmp/lwk-vm.conf
 	t_check "lwkpart: reap --job 77" "$P" --config /tmp/lwk-vm.conf --statedir "$SD" reap --job 77

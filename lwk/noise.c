@@ -93,6 +93,25 @@ static bool kmod_present(void)
 	return access(LWK_NOISE_SYSDIR "/watch", W_OK) == 0;
 }
 
+/* Does lwk.ko watch all of cpus? Not if it was loaded after the partition
+ * was made, or reloaded since: its counters would then miss events. */
+static bool kmod_watches(hwloc_const_bitmap_t cpus)
+{
+	hwloc_bitmap_t w = hwloc_bitmap_alloc();
+	char buf[4096];
+	bool yes = false;
+	FILE *f = fopen(LWK_NOISE_SYSDIR "/cpus", "re");
+
+	if (f && w && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		yes = hwloc_bitmap_list_sscanf(w, buf) == 0 && hwloc_bitmap_isincluded(cpus, w);
+	}
+	if (f)
+		fclose(f);
+	hwloc_bitmap_free(w);
+	return yes;
+}
+
 static int kmod_write(const char *file, hwloc_const_bitmap_t cpus, struct lwk_err *err)
 {
 	char path[256], *list = NULL;
@@ -303,17 +322,18 @@ int lwk_noise_load(const char *path, struct lwk_noise *out, struct lwk_err *err)
 int lwk_noise_watch(hwloc_const_bitmap_t cpus, const char *basefile, struct lwk_err *err)
 {
 	struct lwk_noise base;
-	int ret;
+	int ret = 0;
 
-	if (kmod_present())
-		return kmod_write("watch", cpus, err);
+	if (kmod_present() && kmod_write("watch", cpus, err))
+		return -1;
+	/* a baseline even with lwk.ko, in case it is unloaded meanwhile */
 	if (!basefile)
 		return 0;
-	if (lwk_noise_read_proc("/proc", cpus, &base, err))
-		return -1;
-	ret = lwk_noise_save(&base, basefile, err);
+	if (lwk_noise_read_proc("/proc", cpus, &base, kmod_present() ? NULL : err))
+		return kmod_present() ? 0 : -1;
+	ret = lwk_noise_save(&base, basefile, kmod_present() ? NULL : err);
 	lwk_noise_fini(&base);
-	return ret;
+	return kmod_present() ? 0 : ret;
 }
 
 int lwk_noise_unwatch(hwloc_const_bitmap_t cpus, struct lwk_err *err)
@@ -326,7 +346,7 @@ int lwk_noise_since(hwloc_const_bitmap_t cpus, const char *basefile, struct lwk_
 {
 	struct lwk_noise base;
 
-	if (kmod_present())
+	if (kmod_present() && kmod_watches(cpus))
 		return lwk_noise_read_kmod(LWK_NOISE_SYSDIR, cpus, out, err);
 	if (lwk_noise_read_proc("/proc", cpus, out, err))
 		return -1;

@@ -3,9 +3,10 @@
  * With lwk.ko loaded (/sys/kernel/lwk), lwk_noise_watch() adds a partition's
  * CPUs to the module's watched set (their counters restart at zero) and
  * lwk_noise_since() reads counts, total and worst nanoseconds per kind.
- * Without it, lwk_noise_watch() saves a baseline of /proc/interrupts and
- * /proc/softirqs in basefile and lwk_noise_since() returns the deltas:
- * counts only, no preemptions. Call lwk_noise_since() (and print the report)
+ * lwk_noise_watch() also saves a baseline of /proc/interrupts and
+ * /proc/softirqs in basefile: when lwk.ko is absent, or does not watch all
+ * the CPUs (loaded later, or reloaded), lwk_noise_since() returns the /proc
+ * deltas instead: counts only, no preemptions. Call lwk_noise_since() (and print the report)
  * before lwk_noise_unwatch(): a CPU watched again restarts from zero.
  * Partitions never share CPUs, so watch/unwatch of one partition's CPUs
  * leave the others' alone (the module adds and removes atomically).
@@ -51,7 +52,7 @@ struct lwk_noise {
 const char *lwk_noise_kind_name(enum lwk_noise_kind k);
 
 /* Starts accounting on cpus. basefile (may be NULL) receives the /proc
- * baseline when lwk.ko is absent. */
+ * baseline (an error only when lwk.ko is absent). */
 int lwk_noise_watch(hwloc_const_bitmap_t cpus, const char *basefile, struct lwk_err *err);
 
 /* Stops accounting on cpus (a no-op without lwk.ko). */

@@ -12,6 +12,7 @@
 
 #include "lwk_spank.h"
 #include "partition.h"
+#include "report.h"
 
 static uint32_t job_id(spank_t sp)
 {
@@ -62,6 +63,14 @@ int lwk_job_epilog(spank_t sp)
 	snprintf(owner, sizeof(owner), "job:%" PRIu32, job);
 	if (!has_work(owner))
 		return 0;
+	/* the noise reports first: reaping unwatches the CPUs */
+	if (lwk_report_write(lwk_plugin.pol.statedir, owner, lwk_plugin.pol.report_dir, &count,
+			     &err))
+		slurm_error("lwk: job %u: %s", job, err.msg);
+	else if (count)
+		slurm_info("lwk: job %u: noise report(s) in %s", job, lwk_plugin.pol.report_dir);
+	lwk_err_clear(&err);
+	count = 0;
 	if (lwk_reap(lwk_plugin.pol.statedir, owner, false, NULL, &count, &err)) {
 		/* failing the epilog drains the node with this reason: the node
 		 * is not in the state the next job expects */

@@ -17,6 +17,7 @@
 #include "policy.h"
 #include "registry.h"
 #include "partition.h"
+#include "report.h"
 #include "place.h"
 #include "spec.h"
 #include "topo.h"
@@ -580,7 +581,7 @@ static void show_noise(const struct lwk_partition *p)
 	if (p->state != LWK_PART_LIVE || p->backend != LWK_BACKEND_NATIVE)
 		return;
 	if (lwk_partition_noise(statedir, p->id, &n, &err) < 0) {
-		kv_text(NULL, "noise", err.msg);
+		kv_text(NULL, "noise", strncmp(err.msg, "noise: ", 7) ? err.msg : err.msg + 7);
 		return;
 	}
 	lwk_noise_report(stdout, p->id, &n);
@@ -712,6 +713,14 @@ static int cmd_reap(int argc, char **argv)
 	}
 	if (optind < argc)
 		return failf("reap: unexpected argument '%s': see lwkpart --help", argv[optind]);
+	/* An owner's partitions are reaped when its job ends: keep their noise
+	 * reports first (report_dir in lwk.conf); a failure only warns. */
+	if (owner && lwk_report_write(statedir, owner, pol.report_dir, &count, &err) < 0)
+		lwk_err_print(&err, stderr);
+	else if (owner && count)
+		fprintf(stderr, "lwkpart: %u noise report%s in %s\n", count, count == 1 ? "" : "s",
+			pol.report_dir);
+	lwk_err_clear(&err);
 	if (lwk_reap(statedir, owner, stale, NULL, &count, &err) < 0)
 		return fail(&err);
 	if (count)

@@ -23,6 +23,33 @@ hugepages() { # hugepages NODE
 	cat /sys/devices/system/node/node$1/hugepages/hugepages-2048kB/nr_hugepages
 }
 
+# Ranks placed by lwkrun over the 6 LWK cores of vm1, from a shell inside it.
+lwkpart_ranks() {
+	R=$(dirname "$(dirname "$P")")/launcher/lwkrun
+	if [ ! -x "$R" ]; then
+		t_skip "lwkpart: no launcher/lwkrun next to $P"
+		return
+	fi
+	inside() { sh -c "\"$P\" --statedir $SD attach vm1 \$\$ && exec \"\$@\"" sh "$@"; }
+	cpus=$(inside sh -c 'for r in 0 1 2 3; do
+		MPI_LOCALRANKID=$r MPI_LOCALNRANKS=4 "$0" -p vm1 --statedir "$1" \
+			sh -c "grep Cpus_allowed_list /proc/self/status"; done' "$R" "$SD" |
+		awk '{ print $2 }' | tr '\n' ' ')
+	echo "# 4 ranks: $cpus"
+	t_match "lwkpart: 4 ranks get disjoint shares of 2-7 on both nodes" \
+		'^(2|3|2-3) ([0-9-]+ ){2}[0-9-]+ $' "$cpus"
+	t_eq "lwkpart: 4 ranks use all 6 cores" "2 3 4 5 6 7" \
+		"$(for c in $cpus; do seq ${c%-*} ${c#*-}; done | sort -n | tr '\n' ' ' | sed 's/ $//')"
+	if ! command -v mpirun > /dev/null; then
+		t_skip "lwkpart: no mpirun (openmpi-bin) for 6 real ranks"
+		return
+	fi
+	cpus=$(inside mpirun --allow-run-as-root --oversubscribe -np 6 "$R" -p vm1 --statedir "$SD" \
+		sh -c 'grep Cpus_allowed_list /proc/self/status' 2>&1 | awk '/^Cpus/ { print $2 }' |
+		sort -n | tr '\n' ' ')
+	t_eq "lwkpart: mpirun -np 6 under lwkrun: one core each" "2 3 4 5 6 7 " "$cpus"
+}
+
 lwkpart_tests() {
 	echo "# lwkpart at $(cut -d' ' -f1 /proc/uptime)s"
 	P=$(lwkpart_find)
@@ -71,22 +98,38 @@ lwkpart_tests() {
 		t_skip "lwkpart: no kmod/lwk.ko to account the partition's noise"
 	fi
 
+	lwkpart_ranks
+
 	t_check "lwkpart: destroy" LP destroy vm1
 	t_eq "lwkpart: registry empty" "" "$(LP list | sed 1d)"
 	[ $kmod = yes ] && t_eq "lwkpart: lwk.ko watches nothing after destroy" "" "$(cat $L/cpus)"
 	t_eq "lwkpart: the node is as before (IRQs, workqueues, huge pages, cgroups)" \
 		"$before" "$(node_state)"
 
-	# Without lwk.ko the report falls back to /proc counts.
+	# Without lwk.ko the report falls back to /proc counts; reaping a job's
+	# partition writes it to report_dir.
 	[ $kmod = yes ] && rmmod lwk
-	out=$(LP create --cpus 4-7 --mem 16M --id vm2 2>&1)
-	t_eq "lwkpart: create on node 1 only ($out)" vm2 "$(echo "$out" | tail -n 1)"
+	out=$(LP create --cpus 4-7 --mem 16M --id job.77 --owner 77 2>&1)
+	t_eq "lwkpart: create on node 1 only ($out)" job.77 "$(echo "$out" | tail -n 1)"
 	sleep 0.5
-	report=$(LP show vm2)
+	report=$(LP show job.77)
 	t_match "lwkpart: without lwk.ko the report has counts from /proc" \
-		'^lwk: noise of partition vm2 on 4 CPUs \(from /proc: counts only' \
+		'^lwk: noise of partition job.77 on 4 CPUs \(from /proc: counts only' \
 		"$(echo "$report" | grep '^lwk: noise')"
-	t_check "lwkpart: destroy vm2" LP destroy vm2
+	if [ $kmod = yes ]; then
+		insmod "$ko"
+		t_match "lwkpart: lwk.ko loaded after creation is not trusted for it" \
+			'^lwk: noise of partition job.77 on 4 CPUs \(from /proc' \
+			"$(LP show job.77 | grep '^lwk: noise')"
+		rmmod lwk
+	fi
+	mkdir -p /tmp/lwk-reports
+	printf 'report_dir = /tmp/lwk-reports\n' > /tmp/lwk-vm.conf
+	t_check "lwkpart: reap --job 77" "$P" --config /tmp/lwk-vm.conf --statedir "$SD" reap --job 77
+	t_match "lwkpart: reap wrote the job's noise report to report_dir" \
+		'^lwk: noise of partition job.77 on 4 CPUs' \
+		"$(head -n 1 /tmp/lwk-reports/job.77.$(hostname).noise 2>&1)"
+	t_eq "lwkpart: registry empty after reap" "" "$(LP list | sed 1d)"
 	t_eq "lwkpart: the node is as before again" "$before" "$(node_state)"
 }
 

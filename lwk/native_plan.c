@@ -9,6 +9,7 @@
 #include "backend.h"
 #include "native.h"
 #include "registry.h"
+#include "sysfile.h"
 
 void lwk_baseline_init(struct lwk_baseline *b)
 {
@@ -163,26 +164,16 @@ static int parse_kv(struct lwk_baseline *b, const char *k, const char *v)
 
 int lwk_baseline_parse(struct lwk_baseline *b, const char *text, struct lwk_err *err)
 {
-	unsigned lineno = 0;
+	struct lwk_kv kv = { .text = text };
+	char line[4200];
+	int r;
 
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-		char line[4200], *eq;
-
-		lineno++;
-		if (len >= sizeof(line))
-			return lwk_err_set(err, EINVAL, "node baseline line %u too long", lineno);
-		memcpy(line, text, len);
-		line[len] = '\0';
-		text += len + (nl ? 1 : 0);
-		if (!*line)
-			continue;
-		eq = strchr(line, '=');
-		if (!eq || parse_kv(b, (*eq = '\0', line), eq + 1) < 0)
+	while ((r = lwk_kv_next(&kv, line, sizeof(line))) > 0)
+		if (!kv.val || parse_kv(b, kv.key, kv.val) < 0)
 			return lwk_err_set(err, EINVAL, "node baseline line %u is corrupt ('%s')",
-					   lineno, line);
-	}
+					   kv.lineno, kv.key);
+	if (r < 0)
+		return lwk_err_set(err, EINVAL, "node baseline line %u too long", kv.lineno);
 	if (b->cgroup != 1 && b->cgroup != 2)
 		return lwk_err_set(err, EINVAL, "node baseline lacks the cgroup version");
 	return 0;

@@ -322,32 +322,24 @@ static int parse_line(struct lwk_partition *p, const char *key, const char *v)
 int lwk_record_parse(const char *text, const char *what, struct lwk_partition *p,
 		     struct lwk_err *err)
 {
-	unsigned lineno = 0;
 	bool have_id = false, have_state = false, have_cpus = false;
+	struct lwk_kv kv = { .text = text };
+	char line[1200];
+	int r;
 
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-		char line[1200], *eq;
-
-		lineno++;
-		if (len >= sizeof(line))
-			return lwk_err_set(err, EINVAL, "%s:%u: line too long: the record is corrupt, "
-					   "remove it after checking the node by hand", what, lineno);
-		memcpy(line, text, len);
-		line[len] = '\0';
-		text += len + (nl ? 1 : 0);
-		if (!*line)
-			continue;
-		eq = strchr(line, '=');
-		if (!eq || parse_line(p, (*eq = '\0', line), eq + 1) < 0)
+	while ((r = lwk_kv_next(&kv, line, sizeof(line))) > 0) {
+		if (!kv.val || parse_line(p, kv.key, kv.val) < 0)
 			return lwk_err_set(err, EINVAL, "%s:%u: bad line '%s%s%s': the record is "
 					   "corrupt, remove it after checking the node by hand",
-					   what, lineno, line, eq ? "=" : "", eq ? eq + 1 : "");
-		have_id |= !strcmp(line, "id");
-		have_state |= !strcmp(line, "state");
-		have_cpus |= !strcmp(line, "cpus");
+					   what, kv.lineno, kv.key, kv.val ? "=" : "",
+					   kv.val ? kv.val : "");
+		have_id |= !strcmp(kv.key, "id");
+		have_state |= !strcmp(kv.key, "state");
+		have_cpus |= !strcmp(kv.key, "cpus");
 	}
+	if (r < 0)
+		return lwk_err_set(err, EINVAL, "%s:%u: line too long: the record is corrupt, "
+				   "remove it after checking the node by hand", what, kv.lineno);
 	if (!have_id || !have_state || !have_cpus)
 		return lwk_err_set(err, EINVAL, "%s: record lacks id, state or cpus: it is "
 				   "corrupt, remove it after checking the node by hand", what);

@@ -230,3 +230,28 @@ long long lwk_boot_time(void)
 	}
 	return bt;
 }
+
+int lwk_kv_next(struct lwk_kv *kv, char *buf, size_t len)
+{
+	while (*kv->text) {
+		const char *nl = strchr(kv->text, '\n');
+		size_t n = nl ? (size_t)(nl - kv->text) : strlen(kv->text);
+		char *eq;
+
+		kv->lineno++;
+		if (n >= len)
+			return -1;
+		memcpy(buf, kv->text, n);
+		buf[n] = '\0';
+		kv->text += n + (nl ? 1 : 0);
+		if (!*buf)
+			continue;
+		eq = strchr(buf, '=');
+		if (eq)
+			*eq++ = '\0';
+		kv->key = buf;
+		kv->val = eq;
+		return 1;
+	}
+	return 0;
+}

@@ -39,6 +39,19 @@ int lwk_write_atomic(const char *dir, const char *name, const char *text,
 		     struct lwk_err *err);
 /* unlink dir/name; absent is fine. */
 int lwk_remove_file(const char *dir, const char *name, struct lwk_err *err);
+/* Lines of the registry's state files (records, the node baseline), as
+ * their formatters write them: "key=value", empty lines ignored. Start
+ * with { .text = TEXT }; each lwk_kv_next copies the next line into buf
+ * (len bytes) and returns 1 with key set and val after the '=' (NULL if
+ * the line has none), 0 at the end, or -1 if the line does not fit in buf.
+ * lineno counts lines from 1, for error messages. */
+struct lwk_kv {
+	const char *text;
+	unsigned lineno;
+	char *key, *val;
+};
+int lwk_kv_next(struct lwk_kv *kv, char *buf, size_t len);
+
 /* Boot time of this kernel (btime of /proc/stat), 0 if unknown. */
 long long lwk_boot_time(void);
 

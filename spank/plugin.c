@@ -38,7 +38,7 @@ struct spank_option lwk_options[] = {
 
 void lwk_user_error(const struct lwk_err *err)
 {
-	fprintf(stderr, "lwk: %s\n", err->msg[0] ? err->msg : "unknown error");
+	lwk_err_print(err, stderr);
 	fflush(stderr);
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <unistd.h>
 
 #include "env.h"
 #include "exec.h"
@@ -122,6 +123,36 @@ static bool hwloc_quiet(void)
 	return !setenv(hwloc_components, "-x86", 1);
 }
 
+/*
+ * The plan in one write(2) to stderr: unbuffered stderr would send it in
+ * pieces, and a parallel launcher that merges its ranks' output (mpirun)
+ * could then splice another rank's line into the middle of one of ours.
+ */
+static void print_plan_whole(const struct lwkrun_plan *plan)
+{
+	char *buf = NULL;
+	size_t len = 0, off = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f) {
+		lwkrun_plan_print(plan, stderr);
+		return;
+	}
+	lwkrun_plan_print(plan, f);
+	if (fclose(f) == 0) {
+		while (off < len) {
+			ssize_t n = write(STDERR_FILENO, buf + off, len - off);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			off += (size_t)n;
+		}
+	}
+	free(buf);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -161,7 +192,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (o.verbose)
-		lwkrun_plan_print(&plan, stderr);
+		print_plan_whole(&plan);
 	if (lwkrun_apply(&tp, &plan, &err))
 		goto fail;
 	lwkrun_exec(&plan, &err);

@@ -498,9 +498,14 @@ static int place_lwk_task(spank_t sp)
 			    rank, strerror(errno));
 		goto out;
 	}
+	/* The task is a single-threaded child of slurmstepd about to exec:
+	 * its thread's policy is the process's and survives exec (hwloc has
+	 * no process-wide membind on Linux: MEMBIND_PROCESS fails ENOSYS).
+	 * STRICT makes it MPOL_BIND; without it hwloc sets MPOL_PREFERRED. */
 	if (!hwloc_bitmap_iszero(sh.mems) &&
 	    hwloc_set_membind(st.topo.t, sh.mems, HWLOC_MEMBIND_BIND,
-			      HWLOC_MEMBIND_PROCESS | HWLOC_MEMBIND_BYNODESET) &&
+			      HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET |
+			      HWLOC_MEMBIND_STRICT) &&
 	    errno != ENOSYS) {
 		lwk_err_set(&st.err, errno, "cannot bind local task %u's memory to its NUMA nodes: %s",
 			    rank, strerror(errno));

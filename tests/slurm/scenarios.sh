@@ -319,3 +319,66 @@ sc_mpi_lwk() {
 		"$(printf '%s\n' "$out" | grep -c 'size=2') $(printf '%s\n' "$out" | grep -c 'lwk=job\.')"
 	restored mpi_lwk
 }
+
+# What a task of srun --lwk gets is what lwkrun gives a rank (liblwk's rank
+# plan, lwk/rank.h): OpenMP variables for its share, GLIBC_TUNABLES for
+# pages:, the user's own values kept. Each task also asks lwkrun for its
+# plan (--dry-run, from the partition the plugin exports) and every env:
+# line of that plan must be in the task's environment as it is.
+# omp_task VAR=VALUE...: the task's command line; the VARs are the user's
+# values lwkrun is given (the plugin's are taken out first).
+omp_task() {
+	_keep=""
+	for _v in "$@"; do _keep="$_keep $_v"; done
+	printf '%s' 'printf "omp n=%s places=%s bind=%s tunables=%s rankcpus=%s cpus=%s\n" "${OMP_NUM_THREADS:--}" "${OMP_PLACES:--}" "${OMP_PROC_BIND:--}" "${GLIBC_TUNABLES:--}" "${LWK_RANK_CPUS:--}" "$(sed -n "s/^Cpus_allowed_list:[[:space:]]*//p" /proc/self/status)"; env | sed "s/^/task: /"; env -u OMP_NUM_THREADS -u OMP_PLACES -u OMP_PROC_BIND -u GLIBC_TUNABLES'"$_keep"' '"$LWK_BUILDDIR/launcher/lwkrun"' --dry-run true | sed -n "s/^env: \(.*\) (kept: set by the user)\$/lwkrun: \1/p; s/^env: /lwkrun: /p"'
+}
+
+# places LIST: the OMP_PLACES of a share, "{2},{3}"
+places() { for _c in $(expand "$1"); do printf '{%s},' "$_c"; done | sed 's/,$//'; }
+
+# same_as_lwkrun NAME: every variable of lwkrun's plan is in the task's env
+same_as_lwkrun() {
+	_want=$(printf '%s\n' "$OUT" | sed -n 's/^lwkrun: //p' | sort)
+	_miss=""
+	for _l in $_want; do
+		printf '%s\n' "$OUT" | grep -qxF "task: $_l" || _miss="$_miss $_l"
+	done
+	if [ -n "$_want" ] && [ -z "$_miss" ]; then
+		t_ok "$CFG $1: the task has every variable of lwkrun's plan for it ($(printf '%s' "$_want" | sed 's/=.*//' | tr '\n' ' '))"
+	else
+		t_fail "$CFG $1: lwkrun's plan has '$_miss', which the task lacks: $OUT"
+	fi
+}
+
+sc_omp_env() {
+	begin omp_env
+	run_to "$CFG omp_env" 60 env -u OMP_NUM_THREADS -u OMP_PLACES -u OMP_PROC_BIND -u GLIBC_TUNABLES \
+		srun --lwk=cores:1,pages:2m -n1 sh -c "$(omp_task)"
+	t_eq "$CFG omp_env: srun --lwk=cores:1,pages:2m exits 0" 0 "$RC"
+	l=$(printf '%s\n' "$OUT" | grep '^omp ')
+	rc=$(field rankcpus "$l")
+	t_match "$CFG omp_env: the task is told its share (LWK_RANK_CPUS)" '^[0-9]' "$rc"
+	t_eq "$CFG omp_env: bound to the share; OMP_NUM_THREADS, OMP_PLACES, OMP_PROC_BIND, GLIBC_TUNABLES for it" \
+		"cpus=$rc n=$(expand "$rc" | wc -w) places=$(places "$rc") bind=close tunables=glibc.malloc.hugetlb=2" \
+		"cpus=$(field cpus "$l") n=$(field n "$l") places=$(field places "$l") bind=$(field bind "$l") tunables=$(field tunables "$l")"
+	same_as_lwkrun omp_env
+
+	run_to "$CFG omp_env user" 60 env -u OMP_PLACES OMP_NUM_THREADS=5 OMP_PROC_BIND=spread \
+		GLIBC_TUNABLES=glibc.malloc.check=3 srun --lwk=cores:1,pages:2m -n1 \
+		sh -c "$(omp_task OMP_NUM_THREADS=5 OMP_PROC_BIND=spread GLIBC_TUNABLES=glibc.malloc.check=3)"
+	t_eq "$CFG omp_env user: srun exits 0" 0 "$RC"
+	l=$(printf '%s\n' "$OUT" | grep '^omp ')
+	rc=$(field rankcpus "$l")
+	t_eq "$CFG omp_env user: the user's OMP_NUM_THREADS and OMP_PROC_BIND kept, hugetlb appended to GLIBC_TUNABLES" \
+		"n=5 places=$(places "$rc") bind=spread tunables=glibc.malloc.check=3:glibc.malloc.hugetlb=2" \
+		"n=$(field n "$l") places=$(field places "$l") bind=$(field bind "$l") tunables=$(field tunables "$l")"
+	same_as_lwkrun "omp_env user"
+
+	run_to "$CFG omp_env 4k" 60 env -u OMP_NUM_THREADS -u OMP_PLACES -u OMP_PROC_BIND -u GLIBC_TUNABLES \
+		srun --lwk=cores:1,pages:4k -n1 sh -c "$(omp_task)"
+	l=$(printf '%s\n' "$OUT" | grep '^omp ')
+	t_eq "$CFG omp_env 4k: pages:4k leaves GLIBC_TUNABLES unset, OpenMP variables still set" \
+		"0 tunables=- n=1 bind=close" "$RC tunables=$(field tunables "$l") n=$(field n "$l") bind=$(field bind "$l")"
+	same_as_lwkrun "omp_env 4k"
+	restored omp_env
+}

@@ -111,8 +111,9 @@ int lwk_share(const struct lwk_topo *tp, hwloc_const_bitmap_t part_cpus,
 	if (lwk_cores_get(tp, part_cpus, &c, err) < 0)
 		return -1;
 	if (nranks > c.ncores) {
-		lwk_err_set(err, ENOSPC, "%u local ranks but only %u LWK cores on this node; run at most %u ranks per node or ask for more cores (cores:)",
-			    nranks, c.ncores, c.ncores);
+		lwk_err_set(err, ENOSPC, "%u local ranks but only %u LWK core%s on this node; run at most %u rank%s per node or ask for more cores (cores:)",
+			    nranks, c.ncores, c.ncores == 1 ? "" : "s", c.ncores,
+			    c.ncores == 1 ? "" : "s");
 		goto out;
 	}
 	nr = calloc(c.nnodes, sizeof(*nr));

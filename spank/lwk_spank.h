@@ -73,7 +73,18 @@ int lwk_stepd_user_init(spank_t sp);
 int lwk_stepd_task_post_fork(spank_t sp);
 int lwk_stepd_task_init_privileged(spank_t sp);
 int lwk_stepd_task_init(spank_t sp);
+int lwk_stepd_task_exit(spank_t sp);
 int lwk_stepd_exit(spank_t sp);
+
+/* step_report.c: the step's noise on local task 0's stderr at its end.
+ * begin (slurmstepd, before the fork; made: this step made the partition),
+ * task_init (in each task, before exec), task_exit (slurmstepd, per task),
+ * end (slurmstepd: releases everything; safe to call twice). */
+int lwk_step_report_begin(const char *statedir, const char *id, int made, uint32_t job,
+			  uint32_t step);
+void lwk_step_report_task_init(uint32_t local_id);
+void lwk_step_report_task_exit(unsigned ntasks);
+void lwk_step_report_end(void);
 
 int lwk_job_prolog(spank_t sp);
 int lwk_job_epilog(spank_t sp);

@@ -117,6 +117,11 @@ int slurm_spank_task_init(spank_t sp, int ac, char **av)
 	return spank_context() == S_CTX_REMOTE ? lwk_stepd_task_init(sp) : 0;
 }
 
+int slurm_spank_task_exit(spank_t sp, int ac, char **av)
+{
+	return spank_context() == S_CTX_REMOTE ? lwk_stepd_task_exit(sp) : 0;
+}
+
 /* Slurm runs the job prolog and epilog without slurm_spank_init. */
 int slurm_spank_job_prolog(spank_t sp, int ac, char **av)
 {

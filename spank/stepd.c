@@ -21,6 +21,8 @@
  *                          and fails the task: on 22.05 an error returned
  *                          from init_post_opt or user_init ends in the slurmd
  *                          log only and can leave srun exiting 0.
+ *   task_exit (root)       after the step's last task on the node: its
+ *                          noise report on task 0's stderr (step_report.c).
  * The partition belongs to the job ("job:<jobid>") and lives until the job
  * ends on the node: job_script.c tears it down from the job epilog.
  */
@@ -51,6 +53,8 @@ static struct {
 	char spec_text[LWK_SPEC_MAX + 1];	/* canonical, after policy */
 	enum lwk_sched sched;		/* the spec's sched: */
 	enum lwk_pages pages;		/* the spec's pages: */
+	int report;			/* the spec's report: */
+	int made;			/* this step made the partition */
 	int topo_ok;
 	struct lwk_topo topo;
 	int part_ok;
@@ -294,6 +298,8 @@ static int provision(spank_t sp, const struct lwk_spec *spec)
 		lwk_partition_init(&st.part);
 		lwk_err_clear(&st.err);
 		rc = lwk_partition_get(lwk_plugin.pol.statedir, id, &st.part, &st.err);
+	} else if (!rc) {
+		st.made = 1;
 	}
 	if (rc)
 		return -1;
@@ -325,6 +331,7 @@ int lwk_stepd_post_opt(spank_t sp)
 	spank_get_item(sp, S_JOB_STEPID, &st.step);
 	spank_get_item(sp, S_JOB_UID, &uid);
 	spank_get_item(sp, S_JOB_GID, &gid);
+	spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &st.ntasks);
 	if (step_spec(sp, text, sizeof(text))) {
 		st.lwk = 1;
 		lwk_err_set(&st.err, E2BIG, "the --lwk spec is longer than %d bytes", LWK_SPEC_MAX);
@@ -348,7 +355,6 @@ int lwk_stepd_post_opt(spank_t sp)
 				fail("topology");
 				return 0;
 			}
-			spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &st.ntasks);
 			hop_out(sp);
 		}
 		return 0;
@@ -362,21 +368,26 @@ int lwk_stepd_post_opt(spank_t sp)
 	lwk_spec_format(&spec, st.spec_text, sizeof(st.spec_text));
 	st.sched = spec.sched;
 	st.pages = spec.pages;
+	st.report = spec.report;
 	if (load_topo() || job_cpus(sp) || ((t1 = now_ms()), provision(sp, &spec))) {
 		lwk_err_prefix(&st.err, "cannot provision the LWK partition on this node");
 		lwk_spec_fini(&spec);
 		fail("provision");
+		hop_out(sp);	/* the tasks must start to tell the user */
 		return 0;
 	}
 	lwk_spec_fini(&spec);
 	/* more ranks than LWK cores is the user's error: say it before forking */
-	if (spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &ntasks) == ESPANK_SUCCESS && ntasks) {
-		st.ntasks = ntasks;
+	if ((ntasks = st.ntasks) != 0) {
 		lwk_share_init(&sh);
 		if (lwk_share(&st.topo, st.part.cpus, 0, ntasks, 0, &sh, &st.err)) {
 			lwk_share_fini(&sh);
 			lwk_err_prefix(&st.err, "%u tasks on this node", ntasks);
 			fail("share");
+			/* Slurm may have bound a task to an LWK core, which the
+			 * cpuset slurmstepd forks from lacks: the task must
+			 * start to tell the user */
+			hop_out(sp);
 			return 0;
 		}
 		lwk_share_fini(&sh);
@@ -391,6 +402,9 @@ int lwk_stepd_post_opt(spank_t sp)
 			   c ? c : "?", t1 - t0, t2 - t1);
 		free(c);
 	}
+	if (st.report)
+		lwk_step_report_begin(lwk_plugin.pol.statedir, st.part.id, st.made, st.job,
+				      st.step);
 	hop_out(sp);
 	return 0;
 }
@@ -622,12 +636,26 @@ int lwk_stepd_task_init(spank_t sp)
 		lwk_user_error(&st.err);
 		return -1;
 	}
+	if (st.lwk) {
+		uint32_t id = 0;
+
+		if (spank_get_item(sp, S_TASK_ID, &id) == ESPANK_SUCCESS)
+			lwk_step_report_task_init(id);
+	}
+	return 0;
+}
+
+int lwk_stepd_task_exit(spank_t sp)
+{
+	if (st.lwk)
+		lwk_step_report_task_exit(st.ntasks ? st.ntasks : 1);
 	return 0;
 }
 
 int lwk_stepd_exit(spank_t sp)
 {
 	hop_back();
+	lwk_step_report_end();
 	if (st.part_init)
 		lwk_partition_fini(&st.part);
 	if (st.topo_ok)

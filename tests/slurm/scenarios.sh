@@ -157,6 +157,53 @@ sc_too_big() {
 	restored too_big
 }
 
+# More tasks on a node than the partition has cores: every task starts,
+# says why on an lwk: line and fails; srun exits non-zero. (Slurm binds one
+# task to the LWK core; slurmstepd must still be able to start it.)
+sc_too_many() {
+	begin too_many
+	run_to "$CFG too_many" 30 srun --lwk=cores:1 -n2 "$WORK/report"
+	if [ $RC != 0 ] && [ $RC != 124 ]; then
+		t_ok "$CFG too_many: srun --lwk=cores:1 -n2 exits non-zero ($RC)"
+	else
+		t_fail "$CFG too_many: srun --lwk=cores:1 -n2 exited $RC: $OUT"
+	fi
+	t_eq "$CFG too_many: each task says why, on an lwk: line" 2 \
+		"$(printf '%s\n' "$OUT" | grep -c '^lwk: 2 tasks on this node: 2 local ranks but only 1 LWK core on this node')"
+	t_eq "$CFG too_many: no task ran" "" "$(lines host= "$OUT")"
+	if printf '%s\n' "$OUT" | grep -q 'task_g_set_affinity'; then
+		t_fail "$CFG too_many: a task failed to start instead of reporting: $OUT"
+	else
+		t_ok "$CFG too_many: no task failed to start (task_g_set_affinity)"
+	fi
+	restored too_many
+}
+
+# The step's noise report: at the step's end, on its stderr, for the step's
+# window; report:off keeps it quiet.
+sc_step_report() {
+	begin step_report
+	OUT=$(timeout 60 srun --lwk=cores:1 -n1 sh -c 'echo out; sleep 1' 2>"$WORK/rep.err"); RC=$?
+	err=$(cat "$WORK/rep.err")
+	t_eq "$CFG step_report: the step exits 0 and its stdout is its own" "0 out" "$RC $OUT"
+	sum=$(printf '%s\n' "$err" | grep '^lwk: job [0-9]* step 0 on ')
+	t_match "$CFG step_report: srun's stderr has the step's summary" \
+		"^lwk: job [0-9]+ step 0 on $LWK_CLUSTER_HOST: [0-9]+ interruptions? of 1 LWK CPU in [0-9]+\.[0-9]+ s" "$sum"
+	secs=$(printf '%s\n' "$sum" | sed -n 's/.* in \([0-9]*\)\.[0-9]* s.*/\1/p')
+	if [ -n "$secs" ] && [ "$secs" -ge 1 ] && [ "$secs" -lt 30 ]; then
+		t_ok "$CFG step_report: the window is the step's (${secs}s for a 1 s step)"
+	else
+		t_fail "$CFG step_report: window '$secs' s for a 1 s step: $err"
+	fi
+	t_match "$CFG step_report: then the per-CPU table" '^lwk: noise of partition job\.[0-9]+ on 1 CPU ' \
+		"$(printf '%s\n' "$err" | grep '^lwk: noise of partition')"
+	lwkcpu=$(printf '%s\n' "$err" | awk '$1 == "cpu" { getline; print $1 }')
+	t_match "$CFG step_report: the table has a row for the LWK CPU" '^[0-9]+$' "$lwkcpu"
+	run_to "$CFG step_report off" 60 srun --lwk=cores:1,report:off -n1 true
+	t_eq "$CFG step_report: report:off prints no report" "0 " "$RC $(printf '%s\n' "$OUT" | grep '^lwk:')"
+	restored step_report
+}
+
 # Two LWK jobs on one node. The host has 2 CPUs, so the second job's LWK
 # would leave Linux no CPU: it must fail with a message and leave the first
 # job alone (or, on a bigger node, get a partition of its own).
@@ -273,6 +320,12 @@ sc_sbatch() {
 	fi
 	t_match "$CFG sbatch: a step's own --lwk is layered over sbatch's" '^job\.[0-9]+$' "$(field lwk "$own")"
 	t_match "$CFG sbatch: ... keeping sbatch's items (LWK_SPEC)" 'cores:1.*report:off' "$(field spec "$own")"
+	# the job's stderr (here with its stdout) has the reports of its LWK
+	# steps: the inheriting one, not the report:off one
+	t_eq "$CFG sbatch: the job's output has one step noise report" 1 \
+		"$(printf '%s\n' "$o" | grep -c '^lwk: job [0-9]* step [0-9]* on ')"
+	t_match "$CFG sbatch: ... right after the inheriting step's output" '^lwk: job [0-9]+ step [0-9]+ on ' \
+		"$(printf '%s\n' "$o" | sed -n '/^step-inherit$/{n;n;p}')"
 	restored sbatch
 }
 

@@ -10,7 +10,6 @@
 #ifndef LWKRUN_PLAN_H
 #define LWKRUN_PLAN_H
 
-#include <stdbool.h>
 #include <stdio.h>
 
 #include "localrank.h"

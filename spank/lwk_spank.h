@@ -2,7 +2,7 @@
  *
  * plugin.c registers --lwk and dispatches every callback on spank_context()
  * to one file per context: srun.c (local), alloc.c (sbatch/salloc),
- * stepd.c (remote: slurmstepd), job_script.c (prolog/epilog), slurmd.c.
+ * stepd.c (remote: slurmstepd), job_script.c (job epilog), slurmd.c.
  * args.c turns the plugstack arguments into the site policy, check.c is the
  * one spec validation every context shares.
  *
@@ -87,7 +87,6 @@ void lwk_step_report_task_init(uint32_t local_id);
 void lwk_step_report_task_exit(unsigned ntasks);
 void lwk_step_report_end(void);
 
-int lwk_job_prolog(spank_t sp);
 int lwk_job_epilog(spank_t sp);
 
 int lwk_slurmd_init(spank_t sp);

@@ -19,6 +19,7 @@
 #ifndef LWK_SPANK_H
 #define LWK_SPANK_H
 
+#include <hwloc.h>
 #include <slurm/spank.h>
 
 #include "error.h"
@@ -95,6 +96,12 @@ int lwk_slurmd_init(spank_t sp);
  * the root of its hierarchy; moves process pid (all threads) into dir. */
 int lwk_cpuset_of(const char *pid, char *dir, size_t len, char *root, size_t rlen);
 int lwk_cpuset_move(const char *dir, pid_t pid);
+
+/* trim.c: after the job's partition was made on this node, the threads of
+ * the job's earlier steps lose the LWK CPUs from their affinity (those
+ * bound to LWK CPUs only get linux_cpus, the job's other CPUs here). */
+void lwk_trim_job_tasks(hwloc_topology_t t, uint32_t job, hwloc_const_bitmap_t lwk,
+			hwloc_const_bitmap_t linux_cpus);
 
 /* prints "lwk: MSG" where the user sees it (local contexts: stderr) */
 void lwk_user_error(const struct lwk_err *err);

@@ -64,6 +64,8 @@ static struct {
 	hwloc_bitmap_t alloc;		/* the job's PUs on this node */
 	char home[PATH_MAX];		/* slurmstepd's own cpuset while it hops */
 	unsigned forked;		/* task_post_fork calls so far */
+	int held;			/* hold is lwk_partition_hold's, while forking */
+	int hold;
 	uint32_t ntasks;		/* local tasks of the step */
 	int plan_ok;			/* in a task: plan is its rank's */
 	struct lwk_rank_plan plan;
@@ -183,10 +185,10 @@ static int job_cpus(spank_t sp)
  * slurmstepd's own cpuset) and slurmstepd goes home after the last one. Not
  * needed when slurmstepd's cpuset already has all the step's CPUs
  * (task/cgroup's step cpusets).
- * Known race: a step of the same job (or of an emulated node on the same
- * machine) that is between this check and its fork while a partition is
- * being made can still be moved into the Linux cpuset and fail to launch if
- * Slurm bound it to the new LWK cores only. */
+ * A step without --lwk holds off the making of partitions (a shared lock
+ * on the registry) from reading the LWK CPUs to its last task_post_fork, so
+ * a partition made meanwhile cannot move it into the Linux cpuset between
+ * its check and Slurm's binding. */
 
 /* The PUs Slurm may bind this step's tasks to: the step's cores here. */
 static hwloc_bitmap_t step_cpus(spank_t sp)
@@ -299,7 +301,14 @@ static int provision(spank_t sp, const struct lwk_spec *spec)
 		lwk_err_clear(&st.err);
 		rc = lwk_partition_get(lwk_plugin.pol.statedir, id, &st.part, &st.err);
 	} else if (!rc) {
+		hwloc_bitmap_t lin = hwloc_bitmap_alloc();
+
 		st.made = 1;
+		if (lin) {
+			hwloc_bitmap_andnot(lin, st.alloc, st.part.cpus);
+			lwk_trim_job_tasks(st.topo.t, st.job, st.part.cpus, lin);
+			hwloc_bitmap_free(lin);
+		}
 	}
 	if (rc)
 		return -1;
@@ -342,7 +351,17 @@ int lwk_stepd_post_opt(spank_t sp)
 		text[0] = '\0';	/* the batch script and extern steps stay on Linux */
 
 	if (!text[0]) {
-		/* no LWK: keep the step's tasks off every LWK core of the node */
+		/* No LWK: keep the step's tasks off every LWK core of the node.
+		 * No partition is made or torn down until its tasks are forked
+		 * and bound: one made meanwhile would find them (trim.c) or
+		 * be found here, never neither. */
+		if (st.ntasks) {
+			st.hold = lwk_partition_hold(lwk_plugin.pol.statedir, &st.err);
+			st.held = st.hold >= 0;
+			if (!st.held)
+				slurm_error("lwk: job %u step %u: %s", st.job, st.step, st.err.msg);
+			lwk_err_clear(&st.err);
+		}
 		st.exclude = hwloc_bitmap_alloc();
 		if (!st.exclude || live_partition_cpus(st.exclude)) {
 			slurm_error("lwk: job %u step %u: cannot read the partition registry: %s",
@@ -416,6 +435,13 @@ int lwk_stepd_user_init(spank_t sp)
 	return 0;
 }
 
+static void release_hold(void)
+{
+	if (st.held)
+		lwk_partition_release(st.hold);
+	st.held = 0;
+}
+
 int lwk_stepd_task_post_fork(spank_t sp)
 {
 	pid_t pid = 0;
@@ -436,8 +462,10 @@ int lwk_stepd_task_post_fork(spank_t sp)
 			    st.job, st.step, (int)pid, st.home, strerror(errno));
 	}
 out:
-	if (st.forked >= st.ntasks)
+	if (st.forked >= st.ntasks) {
 		hop_back();
+		release_hold();
+	}
 	return 0;
 }
 
@@ -655,6 +683,7 @@ int lwk_stepd_task_exit(spank_t sp)
 int lwk_stepd_exit(spank_t sp)
 {
 	hop_back();
+	release_hold();
 	lwk_step_report_end();
 	if (st.part_init)
 		lwk_partition_fini(&st.part);

@@ -94,6 +94,73 @@ sc_analytics() {
 	restored analytics
 }
 
+# The analytics step first, the sim step's partition made while it runs:
+# its tasks are moved off the new LWK core (task/cgroup keeps them in a
+# cpuset with every core of the job; linuxproc in the root cpuset), also the
+# one Slurm had bound to that core alone.
+sc_analytics_first() {
+	begin analytics_first
+	cat > "$WORK/analytics1.sh" <<-EOF
+	#!/bin/sh
+	srun --overlap -n2 sh -c 'sleep 5; exec "$WORK/report"' > "$WORK/ana1.out" 2>&1 &
+	sleep 2
+	srun --lwk=cores:1 -n1 "$WORK/report" > "$WORK/sim1.out" 2>&1
+	echo "sim rc=\$?"
+	wait \$!
+	echo "analytics rc=\$?"
+	EOF
+	run_to "$CFG analytics_first" 90 salloc -n2 sh "$WORK/analytics1.sh"
+	sim=$(lines lwk= "$(cat "$WORK/sim1.out")")
+	ana=$(lines lwk= "$(cat "$WORK/ana1.out")")
+	lwkcpus=$(field lwkcpus "$sim")
+	t_match "$CFG analytics_first: the sim step runs in the partition" '^job\.[0-9]+$' "$(field lwk "$sim")"
+	t_match "$CFG analytics_first: both steps exit 0" 'sim rc=0.*analytics rc=0' "$(printf '%s ' $OUT)"
+	t_eq "$CFG analytics_first: two analytics tasks reported" 2 "$(printf '%s\n' "$ana" | grep -c '^host=')"
+	bad=""
+	for c in $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p'); do
+		if [ -z "$lwkcpus" ] || [ "$lwkcpus" = - ] || cpus_overlap "$c" "$lwkcpus"; then bad="$bad $c"; fi
+	done
+	if [ -z "$bad" ] && [ -n "$ana" ]; then
+		t_ok "$CFG analytics_first: running analytics tasks moved off the new LWK core (LWK $lwkcpus; analytics $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p' | tr '\n' ' '))"
+	else
+		t_fail "$CFG analytics_first: analytics on LWK cores: '$bad' (LWK '$lwkcpus'): $(cat "$WORK/sim1.out" "$WORK/ana1.out")"
+	fi
+	restored analytics_first
+}
+
+# Analytics and sim steps launched at the same instant, several times: the
+# analytics task starts (no task_g_set_affinity failure) and, once the
+# partition exists, is off the LWK core, whichever step won.
+sc_analytics_race() {
+	begin analytics_race
+	cat > "$WORK/race.sh" <<-EOF
+	#!/bin/sh
+	srun --overlap -n1 sh -c 'sleep 2; exec "$WORK/report"' > "$WORK/race.ana" 2>&1 &
+	srun --lwk=cores:1 -n1 "$WORK/report" 4 > "$WORK/race.sim" 2>&1
+	echo "sim rc=\$?"
+	wait \$!
+	echo "analytics rc=\$?"
+	EOF
+	fails=""
+	for i in 1 2 3 4; do
+		run_to "$CFG analytics_race $i" 60 salloc -n2 sh "$WORK/race.sh"
+		sim=$(lines lwk= "$(cat "$WORK/race.sim")")
+		ana=$(lines lwk= "$(cat "$WORK/race.ana")")
+		lwkcpus=$(field lwkcpus "$sim")
+		if ! printf '%s ' $OUT | grep -q 'sim rc=0.*analytics rc=0' || [ -z "$ana" ] ||
+		   [ -z "$lwkcpus" ] || [ "$lwkcpus" = - ] || cpus_overlap "$(field cpus "$ana")" "$lwkcpus"; then
+			fails="$fails [$i: $OUT / $(cat "$WORK/race.sim" "$WORK/race.ana" | tr '\n' ' ')]"
+		fi
+		wait_parts_gone 20 || true
+	done
+	if [ -z "$fails" ]; then
+		t_ok "$CFG analytics_race: 4 simultaneous analytics+sim launches: both start, analytics never on the LWK core"
+	else
+		t_fail "$CFG analytics_race:$fails"
+	fi
+	restored analytics_race
+}
+
 # Every bad spec of tests/data/bad-specs.tsv, through srun: one "lwk:" line
 # with the expected message, non-zero exit, no job, no partition.
 sc_bad_specs() {

@@ -17,10 +17,8 @@
 #define LWK_ENV_SPEC		"LWK_SPEC"	/* canonical --lwk spec: pages:, sched: ... */
 #define LWK_ENV_STATEDIR	"LWK_STATEDIR"	/* registry directory, for --partition */
 
-/* Set by lwkrun for the program (the rank's share). */
-#define LWK_ENV_LOCAL_RANK	"LWK_LOCAL_RANK"
-#define LWK_ENV_LOCAL_SIZE	"LWK_LOCAL_SIZE"
-#define LWK_ENV_RANK_CPUS	"LWK_RANK_CPUS"
-#define LWK_ENV_RANK_MEMS	"LWK_RANK_MEMS"
+/* Set for the program (the rank's share) by lwkrun and by the plugin's
+ * task_init alike: LWK_LOCAL_RANK/SIZE, LWK_RANK_CPUS/MEMS (rank.h). */
+#include "rank.h"
 
 #endif

@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,63 +73,18 @@ void lwkrun_print_argv(char *const *argv, FILE *f)
 	}
 }
 
-static int bind_share(const struct lwk_topo *tp, const struct lwkrun_plan *p, struct lwk_err *err)
+static int set_env(void *ctx, const char *name, const char *value)
 {
-	char *s = NULL;
-
-	/* This thread only: after exec it is the process, and binding other
-	 * threads (PMIx's, already joined) would only cost time. */
-	if (hwloc_set_cpubind(tp->t, p->cpus, HWLOC_CPUBIND_THREAD)) {
-		int e = errno;
-
-		hwloc_bitmap_list_asprintf(&s, p->cpus);
-		lwk_err_set(err, e, "cannot bind to cpus %s: %s; are they in this job's cpuset?",
-			    s ? s : "?", strerror(e));
-		free(s);
-		return -1;
-	}
-	if (hwloc_set_membind(tp->t, p->mems, HWLOC_MEMBIND_BIND,
-			      HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET |
-			      HWLOC_MEMBIND_STRICT)) {
-		int e = errno;
-
-		hwloc_bitmap_list_asprintf(&s, p->mems);
-		lwk_err_set(err, e, "cannot bind memory to NUMA node(s) %s: %s",
-			    s ? s : "?", strerror(e));
-		free(s);
-		return -1;
-	}
-	return 0;
-}
-
-static int sched_fifo(struct lwk_err *err)
-{
-	struct sched_param sp = { .sched_priority = 1 };
-
-	if (sched_setscheduler(0, SCHED_FIFO, &sp)) {
-		int e = errno;
-
-		return lwk_err_set(err, e, "sched:fifo: cannot switch to SCHED_FIFO (%s): run with "
-				   "CAP_SYS_NICE or an RLIMIT_RTPRIO >= 1, or ask for sched:normal",
-				   strerror(e));
-	}
-	return 0;
+	(void)ctx;
+	return setenv(name, value, 1) ? errno : 0;
 }
 
 int lwkrun_apply(const struct lwk_topo *tp, const struct lwkrun_plan *p, struct lwk_err *err)
 {
-	unsigned i;
-
-	if (p->bind && bind_share(tp, p, err))
+	if (lwk_rank_bind(tp, &p->rank, err) || lwk_rank_export(&p->rank, set_env, NULL, err))
 		return -1;
-	for (i = 0; i < p->nenv; i++)
-		if (!p->env[i].kept && setenv(p->env[i].name, p->env[i].value, 1))
-			return lwk_err_set(err, errno, "cannot set %s: %s", p->env[i].name,
-					   strerror(errno));
 	/* Last: a real-time process should not spend its time on our setup. */
-	if (p->bind && p->sched == LWK_SCHED_FIFO && sched_fifo(err))
-		return -1;
-	return 0;
+	return lwk_rank_sched(&p->rank, err);
 }
 
 int lwkrun_exec(const struct lwkrun_plan *p, struct lwk_err *err)

@@ -8,17 +8,13 @@
 #include <unistd.h>
 
 #include "localrank.h"
+#include "rank.h"
 
 extern char **environ;
 
 const char *lwkrun_getenv(char *const *envp, const char *name)
 {
-	size_t n = strlen(name);
-
-	for (; envp && *envp; envp++)
-		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return NULL;
+	return lwk_envp_get((void *)envp, name);
 }
 
 const char *lwkrun_src_name(enum lwkrun_src s)

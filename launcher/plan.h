@@ -1,28 +1,20 @@
 /* A rank's plan: everything lwkrun will do before exec, computed without
  * touching the process, so --dry-run can print exactly what a run does.
  *
- * native: bind to the rank's share (lwk_share) of the partition's cores and
- * its NUMA nodes, hugetlb-backed heap for pages:2m/1g, SCHED_FIFO for
- * sched:fifo, OpenMP variables for the share, then exec the program.
- * mckernel/mos: the multi-kernel places the rank (mcexec -n / yod -R MPI);
- * lwkrun only sets the environment and execs the backend's launcher.
+ * The rank's share, binding, scheduling and environment are liblwk's rank
+ * plan (rank.h), the same the SPANK plugin gives a task of srun --lwk;
+ * lwkrun adds where the rank and partition came from, PMIX_MCA_gds for a
+ * rank found through PMIx, and the exec line (the program itself, or
+ * mcexec -n / yod -R MPI, which place the rank on mckernel/mos).
  */
 #ifndef LWKRUN_PLAN_H
 #define LWKRUN_PLAN_H
 
-#include <stdbool.h>
 #include <stdio.h>
 
 #include "localrank.h"
 #include "part.h"
-
-#define LWKRUN_MAX_ENV 16
-
-struct lwkrun_setenv {
-	const char *name;
-	char *value;		/* what the program gets (owned) */
-	bool kept;		/* the user's value stays; value is a copy of it */
-};
+#include "rank.h"
 
 struct lwkrun_plan {
 	struct lwkrun_local local;
@@ -30,15 +22,7 @@ struct lwkrun_plan {
 	char part_id[LWK_ID_MAX];
 	hwloc_bitmap_t part_cpus;
 	enum lwk_backend_kind backend;
-	bool bind;			/* lwkrun binds cpus/mems itself (native) */
-	bool prebound;			/* share = the affinity the caller gave */
-	hwloc_bitmap_t cpus;		/* the rank's PUs */
-	hwloc_bitmap_t mems;		/* the rank's NUMA nodes */
-	unsigned ncores;
-	enum lwk_pages pages;
-	enum lwk_sched sched;
-	struct lwkrun_setenv env[LWKRUN_MAX_ENV];
-	unsigned nenv;
+	struct lwk_rank_plan rank;	/* share, binding, sched, environment */
 	char **argv;			/* exec line, NULL-terminated (exec.h) */
 	char nbuf[16];			/* storage for mcexec's -n value */
 	char osbuf[16];			/* and for its instance number */

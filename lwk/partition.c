@@ -595,6 +595,22 @@ out:
 	return rc;
 }
 
+int lwk_partition_hold(const char *statedir, struct lwk_err *err)
+{
+	struct lwk_registry reg;
+
+	if (lwk_registry_open(&reg, statedir, true, err) < 0 ||
+	    lwk_registry_lock_shared(&reg, err) < 0)
+		return -1;
+	return reg.lockfd;	/* lwk_partition_release closes it */
+}
+
+void lwk_partition_release(int hold)
+{
+	if (hold >= 0)
+		close(hold);
+}
+
 int lwk_partition_list(const char *statedir, struct lwk_partition **out, size_t *n,
 		       struct lwk_err *err)
 {

@@ -90,6 +90,14 @@ int lwk_partition_get(const char *statedir, const char *id, struct lwk_partition
 int lwk_partition_noise(const char *statedir, const char *id, struct lwk_noise *out,
 			struct lwk_err *err);
 
+/* Holds off the making and teardown of partitions on this node (a shared
+ * lock on the registry, which creators and destroyers take exclusively)
+ * until lwk_partition_release(): for a caller that acts on the set of LWK
+ * CPUs it read, e.g. slurmstepd forking a step's tasks. Returns the held
+ * descriptor, or -1 (err set). */
+int lwk_partition_hold(const char *statedir, struct lwk_err *err);
+void lwk_partition_release(int hold);
+
 /* All recorded partitions; free with lwk_partition_list_free. */
 int lwk_partition_list(const char *statedir, struct lwk_partition **out, size_t *n,
 		       struct lwk_err *err);

@@ -97,7 +97,7 @@ int lwk_registry_open(struct lwk_registry *r, const char *statedir, bool create,
 	return 0;
 }
 
-int lwk_registry_lock(struct lwk_registry *r, struct lwk_err *err)
+static int lock_as(struct lwk_registry *r, int how, struct lwk_err *err)
 {
 	char path[PATH_MAX + 8];
 
@@ -108,7 +108,7 @@ int lwk_registry_lock(struct lwk_registry *r, struct lwk_err *err)
 	if (r->lockfd < 0)
 		return lwk_err_set(err, errno, "cannot open lock %s: %s (are you root?)", path,
 				   strerror(errno));
-	while (flock(r->lockfd, LOCK_EX) < 0) {
+	while (flock(r->lockfd, how) < 0) {
 		int e = errno;
 
 		if (e == EINTR)
@@ -118,6 +118,16 @@ int lwk_registry_lock(struct lwk_registry *r, struct lwk_err *err)
 		return lwk_err_set(err, e, "cannot lock %s: %s", path, strerror(e));
 	}
 	return 0;
+}
+
+int lwk_registry_lock(struct lwk_registry *r, struct lwk_err *err)
+{
+	return lock_as(r, LOCK_EX, err);
+}
+
+int lwk_registry_lock_shared(struct lwk_registry *r, struct lwk_err *err)
+{
+	return lock_as(r, LOCK_SH, err);
 }
 
 void lwk_registry_close(struct lwk_registry *r)

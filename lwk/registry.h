@@ -34,8 +34,10 @@ struct lwk_registry {
 /* statedir NULL: LWK_STATEDIR. With create, makes the directory (0755). */
 int lwk_registry_open(struct lwk_registry *r, const char *statedir, bool create,
 		      struct lwk_err *err);
-/* Blocks until this process holds the registry lock. */
+/* Blocks until this process holds the registry lock (shared: only
+ * against exclusive holders; see lwk_partition_hold). */
 int lwk_registry_lock(struct lwk_registry *r, struct lwk_err *err);
+int lwk_registry_lock_shared(struct lwk_registry *r, struct lwk_err *err);
 void lwk_registry_close(struct lwk_registry *r);	/* unlocks */
 
 int lwk_registry_put(struct lwk_registry *r, const struct lwk_partition *p,

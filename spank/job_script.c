@@ -1,4 +1,4 @@
-/* Job prolog/epilog (job script context, root, a process of its own): the
+/* Job epilog (job script context, root, a process of its own): the
  * epilog is where the job's partitions on this node are torn down. It runs
  * once per job and node after every step has ended, including steps whose
  * slurmstepd was killed, which slurm_spank_exit of "the last step" cannot
@@ -43,11 +43,6 @@ static bool has_work(const char *owner)
 		work = strcmp(arr[i].owner, owner) == 0 || arr[i].state != LWK_PART_LIVE;
 	lwk_partition_list_free(arr, n);
 	return work;
-}
-
-int lwk_job_prolog(spank_t sp)
-{
-	return 0;
 }
 
 int lwk_job_epilog(spank_t sp)

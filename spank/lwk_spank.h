@@ -2,7 +2,7 @@
  *
  * plugin.c registers --lwk and dispatches every callback on spank_context()
  * to one file per context: srun.c (local), alloc.c (sbatch/salloc),
- * stepd.c (remote: slurmstepd), job_script.c (prolog/epilog), slurmd.c.
+ * stepd.c (remote: slurmstepd), job_script.c (job epilog), slurmd.c.
  * args.c turns the plugstack arguments into the site policy, check.c is the
  * one spec validation every context shares.
  *
@@ -19,6 +19,7 @@
 #ifndef LWK_SPANK_H
 #define LWK_SPANK_H
 
+#include <hwloc.h>
 #include <slurm/spank.h>
 
 #include "error.h"
@@ -86,7 +87,6 @@ void lwk_step_report_task_init(uint32_t local_id);
 void lwk_step_report_task_exit(unsigned ntasks);
 void lwk_step_report_end(void);
 
-int lwk_job_prolog(spank_t sp);
 int lwk_job_epilog(spank_t sp);
 
 int lwk_slurmd_init(spank_t sp);
@@ -95,6 +95,12 @@ int lwk_slurmd_init(spank_t sp);
  * the root of its hierarchy; moves process pid (all threads) into dir. */
 int lwk_cpuset_of(const char *pid, char *dir, size_t len, char *root, size_t rlen);
 int lwk_cpuset_move(const char *dir, pid_t pid);
+
+/* trim.c: after the job's partition was made on this node, the threads of
+ * the job's earlier steps lose the LWK CPUs from their affinity (those
+ * bound to LWK CPUs only get linux_cpus, the job's other CPUs here). */
+void lwk_trim_job_tasks(hwloc_topology_t t, uint32_t job, hwloc_const_bitmap_t lwk,
+			hwloc_const_bitmap_t linux_cpus);
 
 /* prints "lwk: MSG" where the user sees it (local contexts: stderr) */
 void lwk_user_error(const struct lwk_err *err);

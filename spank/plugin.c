@@ -122,12 +122,9 @@ int slurm_spank_task_exit(spank_t sp, int ac, char **av)
 	return spank_context() == S_CTX_REMOTE ? lwk_stepd_task_exit(sp) : 0;
 }
 
-/* Slurm runs the job prolog and epilog without slurm_spank_init. */
-int slurm_spank_job_prolog(spank_t sp, int ac, char **av)
-{
-	return lwk_args_ready(ac, av) ? -1 : lwk_job_prolog(sp);
-}
-
+/* Slurm runs the job epilog without slurm_spank_init. There is no job
+ * prolog on purpose: for a plugin that has one, slurmd execs a slurmstepd
+ * to run it at the start of every job on every node, LWK or not. */
 int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
 {
 	return lwk_args_ready(ac, av) ? -1 : lwk_job_epilog(sp);

@@ -8,12 +8,15 @@
  *                          partition on the node instead.
  *   task_post_fork (root)  attach the task's pid to the partition.
  *   task_init_privileged (root, in the task)
- *                          sched:fifo: SCHED_FIFO priority 1.
+ *                          LWK step: the task's rank plan (rank.h, what
+ *                          lwkrun would do for this local rank); sched:fifo:
+ *                          SCHED_FIFO priority 1.
  *   task_init (user, in the task, before exec)
  *                          LWK step: check the attach, bind the task to its
  *                          rank's share of cores and NUMA memory, export
- *                          LWK_*. Other steps: drop the LWK CPUs from the
- *                          task's affinity. Any error remembered earlier is
+ *                          LWK_*, OMP_* and GLIBC_TUNABLES as lwkrun does.
+ *                          Other steps: drop the LWK CPUs from the task's
+ *                          affinity. Any error remembered earlier is
  *                          printed here as "lwk: ..." on the task's stderr
  *                          and fails the task: on 22.05 an error returned
  *                          from init_post_opt or user_init ends in the slurmd
@@ -27,7 +30,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +39,7 @@
 #include "lwk_spank.h"
 #include "partition.h"
 #include "place.h"
+#include "rank.h"
 #include "topo.h"
 
 /* Slurm's special step ids (slurm.h): batch script, extern, interactive */
@@ -49,6 +52,7 @@ static struct {
 	uint32_t job, step;
 	char spec_text[LWK_SPEC_MAX + 1];	/* canonical, after policy */
 	enum lwk_sched sched;		/* the spec's sched: */
+	enum lwk_pages pages;		/* the spec's pages: */
 	int report;			/* the spec's report: */
 	int made;			/* this step made the partition */
 	int topo_ok;
@@ -60,7 +64,11 @@ static struct {
 	hwloc_bitmap_t alloc;		/* the job's PUs on this node */
 	char home[PATH_MAX];		/* slurmstepd's own cpuset while it hops */
 	unsigned forked;		/* task_post_fork calls so far */
+	int held;			/* hold is lwk_partition_hold's, while forking */
+	int hold;
 	uint32_t ntasks;		/* local tasks of the step */
+	int plan_ok;			/* in a task: plan is its rank's */
+	struct lwk_rank_plan plan;
 } st;
 
 static void fail(const char *what)
@@ -177,10 +185,10 @@ static int job_cpus(spank_t sp)
  * slurmstepd's own cpuset) and slurmstepd goes home after the last one. Not
  * needed when slurmstepd's cpuset already has all the step's CPUs
  * (task/cgroup's step cpusets).
- * Known race: a step of the same job (or of an emulated node on the same
- * machine) that is between this check and its fork while a partition is
- * being made can still be moved into the Linux cpuset and fail to launch if
- * Slurm bound it to the new LWK cores only. */
+ * A step without --lwk holds off the making of partitions (a shared lock
+ * on the registry) from reading the LWK CPUs to its last task_post_fork, so
+ * a partition made meanwhile cannot move it into the Linux cpuset between
+ * its check and Slurm's binding. */
 
 /* The PUs Slurm may bind this step's tasks to: the step's cores here. */
 static hwloc_bitmap_t step_cpus(spank_t sp)
@@ -293,7 +301,14 @@ static int provision(spank_t sp, const struct lwk_spec *spec)
 		lwk_err_clear(&st.err);
 		rc = lwk_partition_get(lwk_plugin.pol.statedir, id, &st.part, &st.err);
 	} else if (!rc) {
+		hwloc_bitmap_t lin = hwloc_bitmap_alloc();
+
 		st.made = 1;
+		if (lin) {
+			hwloc_bitmap_andnot(lin, st.alloc, st.part.cpus);
+			lwk_trim_job_tasks(st.topo.t, st.job, st.part.cpus, lin);
+			hwloc_bitmap_free(lin);
+		}
 	}
 	if (rc)
 		return -1;
@@ -336,7 +351,17 @@ int lwk_stepd_post_opt(spank_t sp)
 		text[0] = '\0';	/* the batch script and extern steps stay on Linux */
 
 	if (!text[0]) {
-		/* no LWK: keep the step's tasks off every LWK core of the node */
+		/* No LWK: keep the step's tasks off every LWK core of the node.
+		 * No partition is made or torn down until its tasks are forked
+		 * and bound: one made meanwhile would find them (trim.c) or
+		 * be found here, never neither. */
+		if (st.ntasks) {
+			st.hold = lwk_partition_hold(lwk_plugin.pol.statedir, &st.err);
+			st.held = st.hold >= 0;
+			if (!st.held)
+				slurm_error("lwk: job %u step %u: %s", st.job, st.step, st.err.msg);
+			lwk_err_clear(&st.err);
+		}
 		st.exclude = hwloc_bitmap_alloc();
 		if (!st.exclude || live_partition_cpus(st.exclude)) {
 			slurm_error("lwk: job %u step %u: cannot read the partition registry: %s",
@@ -361,6 +386,7 @@ int lwk_stepd_post_opt(spank_t sp)
 	}
 	lwk_spec_format(&spec, st.spec_text, sizeof(st.spec_text));
 	st.sched = spec.sched;
+	st.pages = spec.pages;
 	st.report = spec.report;
 	if (load_topo() || job_cpus(sp) || ((t1 = now_ms()), provision(sp, &spec))) {
 		lwk_err_prefix(&st.err, "cannot provision the LWK partition on this node");
@@ -409,6 +435,13 @@ int lwk_stepd_user_init(spank_t sp)
 	return 0;
 }
 
+static void release_hold(void)
+{
+	if (st.held)
+		lwk_partition_release(st.hold);
+	st.held = 0;
+}
+
 int lwk_stepd_task_post_fork(spank_t sp)
 {
 	pid_t pid = 0;
@@ -429,8 +462,10 @@ int lwk_stepd_task_post_fork(spank_t sp)
 			    st.job, st.step, (int)pid, st.home, strerror(errno));
 	}
 out:
-	if (st.forked >= st.ntasks)
+	if (st.forked >= st.ntasks) {
 		hop_back();
+		release_hold();
+	}
 	return 0;
 }
 
@@ -470,64 +505,102 @@ static int setenv_bitmap(spank_t sp, const char *name, hwloc_const_bitmap_t b)
 	return rc;
 }
 
-static int setenv_uint(spank_t sp, const char *name, unsigned v)
-{
-	char s[16];
+/* The rank plan's view of the job environment the task will exec with. */
+struct job_env {
+	spank_t sp;
+	char *buf;
+	size_t len;
+};
 
-	snprintf(s, sizeof(s), "%u", v);
-	return spank_setenv(sp, name, s, 1) == ESPANK_SUCCESS ? 0 : -1;
+/* A value longer than 1 MiB (or one we have no memory for) counts as unset. */
+static const char *job_env_get(void *ctx, const char *name)
+{
+	struct job_env *je = ctx;
+	spank_err_t rc;
+	char *nb;
+
+	for (;;) {
+		if (!je->buf) {
+			je->len = 1024;
+			je->buf = malloc(je->len);
+			if (!je->buf)
+				return NULL;
+		}
+		rc = spank_getenv(je->sp, name, je->buf, (int)je->len);
+		if (rc == ESPANK_SUCCESS)
+			return je->buf;
+		if (rc != ESPANK_NOSPACE || je->len >= 1u << 20)
+			return NULL;
+		nb = realloc(je->buf, je->len * 2);
+		if (!nb)
+			return NULL;
+		je->buf = nb;
+		je->len *= 2;
+	}
+}
+
+static int job_env_set(void *ctx, const char *name, const char *value)
+{
+	struct job_env *je = ctx;
+
+	return spank_setenv(je->sp, name, value, 1) == ESPANK_SUCCESS ? 0 : ENOMEM;
+}
+
+/* This task's rank plan: local task id among the node's tasks of the step,
+ * the partition, the spec's pages: and sched:, the user's environment. */
+static int plan_task(spank_t sp)
+{
+	uint32_t rank = 0, nranks = 0;
+	struct job_env je = { .sp = sp };
+	struct lwk_rank_req req;
+	int rc;
+
+	if (st.plan_ok)
+		return 0;
+	spank_get_item(sp, S_TASK_ID, &rank);
+	spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &nranks);
+	memset(&req, 0, sizeof(req));
+	req.backend = st.part.backend;
+	req.cpus = st.part.cpus;
+	req.mems = st.part.mems;
+	req.pages = st.pages;
+	req.sched = st.sched;
+	req.rank = rank;
+	req.size = nranks ? nranks : 1;
+	req.getenv = job_env_get;
+	req.getenv_ctx = &je;
+	lwk_rank_plan_init(&st.plan);
+	rc = lwk_rank_plan(&st.topo, &req, &st.plan, &st.err);
+	free(je.buf);
+	if (rc) {
+		lwk_err_prefix(&st.err, "local task %u", rank);
+		lwk_rank_plan_fini(&st.plan);
+		return -1;
+	}
+	st.plan_ok = 1;
+	return 0;
 }
 
 static int place_lwk_task(spank_t sp)
 {
-	uint32_t rank = 0, nranks = 0;
-	struct lwk_share sh;
-	int rc = -1;
+	struct job_env je = { .sp = sp };
 
 	if (!in_partition())
 		return lwk_err_set(&st.err, EPERM,
 				   "task was not moved into LWK partition %s (see the slurmd log on this node)",
 				   st.part.id);
-	spank_get_item(sp, S_TASK_ID, &rank);
-	spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &nranks);
-	lwk_share_init(&sh);
-	if (lwk_share(&st.topo, st.part.cpus, rank, nranks ? nranks : 1, 0, &sh, &st.err))
-		goto out;
-	if (hwloc_set_cpubind(st.topo.t, sh.cpus, HWLOC_CPUBIND_PROCESS)) {
-		lwk_err_set(&st.err, errno, "cannot bind local task %u to its LWK cores: %s",
-			    rank, strerror(errno));
-		goto out;
-	}
-	/* The task is a single-threaded child of slurmstepd about to exec:
-	 * its thread's policy is the process's and survives exec (hwloc has
-	 * no process-wide membind on Linux: MEMBIND_PROCESS fails ENOSYS).
-	 * STRICT makes it MPOL_BIND; without it hwloc sets MPOL_PREFERRED. */
-	if (!hwloc_bitmap_iszero(sh.mems) &&
-	    hwloc_set_membind(st.topo.t, sh.mems, HWLOC_MEMBIND_BIND,
-			      HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET |
-			      HWLOC_MEMBIND_STRICT) &&
-	    errno != ENOSYS) {
-		lwk_err_set(&st.err, errno, "cannot bind local task %u's memory to its NUMA nodes: %s",
-			    rank, strerror(errno));
-		goto out;
-	}
+	if (plan_task(sp))
+		return -1;
+	if (lwk_rank_bind(&st.topo, &st.plan, &st.err))
+		return lwk_err_prefix(&st.err, "local task %u", st.plan.rank);
 	if (spank_setenv(sp, LWK_ENV_PARTITION, st.part.id, 1) != ESPANK_SUCCESS ||
 	    setenv_bitmap(sp, LWK_ENV_CPUS, st.part.cpus) ||
 	    setenv_bitmap(sp, LWK_ENV_MEMS, st.part.mems) ||
 	    spank_setenv(sp, LWK_ENV_BACKEND, lwk_backend_name(st.part.backend), 1) != ESPANK_SUCCESS ||
 	    spank_setenv(sp, LWK_ENV_SPEC, st.spec_text, 1) != ESPANK_SUCCESS ||
-	    spank_setenv(sp, LWK_ENV_STATEDIR, lwk_plugin.pol.statedir, 1) != ESPANK_SUCCESS ||
-	    setenv_uint(sp, LWK_ENV_LOCAL_RANK, rank) ||
-	    setenv_uint(sp, LWK_ENV_LOCAL_SIZE, nranks) ||
-	    setenv_bitmap(sp, LWK_ENV_RANK_CPUS, sh.cpus) ||
-	    setenv_bitmap(sp, LWK_ENV_RANK_MEMS, sh.mems)) {
-		lwk_err_set(&st.err, ENOMEM, "cannot set the LWK_* variables of the task");
-		goto out;
-	}
-	rc = 0;
-out:
-	lwk_share_fini(&sh);
-	return rc;
+	    spank_setenv(sp, LWK_ENV_STATEDIR, lwk_plugin.pol.statedir, 1) != ESPANK_SUCCESS)
+		return lwk_err_set(&st.err, ENOMEM, "cannot set the LWK_* variables of the task");
+	return lwk_rank_export(&st.plan, job_env_set, &je, &st.err);
 }
 
 /* A task of a step without --lwk: its affinity minus the LWK CPUs. */
@@ -562,19 +635,16 @@ out:
 	return rc;
 }
 
-/* In the task, as root, before it becomes the user: sched:fifo needs a
- * privilege the user may lack. The policy survives exec. */
+/* In the task, as root, before it becomes the user: the task's rank plan,
+ * and sched:fifo, which needs a privilege the user may lack (the policy
+ * survives exec). Binding waits for task_init, which runs after Slurm's own
+ * task binding and the attach to the partition (which resets affinity). */
 int lwk_stepd_task_init_privileged(spank_t sp)
 {
-	struct sched_param prio = { .sched_priority = 1 };
-
-	if (!st.lwk || st.failed || st.sched != LWK_SCHED_FIFO)
+	if (!st.lwk || st.failed)
 		return 0;
-	if (sched_setscheduler(0, SCHED_FIFO, &prio)) {
-		lwk_err_set(&st.err, errno, "sched:fifo: cannot switch the task to SCHED_FIFO: %s",
-			    strerror(errno));
+	if (plan_task(sp) || lwk_rank_sched(&st.plan, &st.err))
 		st.failed = 1;	/* reported by task_init, on the task's stderr */
-	}
 	return 0;
 }
 
@@ -613,6 +683,7 @@ int lwk_stepd_task_exit(spank_t sp)
 int lwk_stepd_exit(spank_t sp)
 {
 	hop_back();
+	release_hold();
 	lwk_step_report_end();
 	if (st.part_init)
 		lwk_partition_fini(&st.part);

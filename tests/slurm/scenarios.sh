@@ -94,6 +94,73 @@ sc_analytics() {
 	restored analytics
 }
 
+# The analytics step first, the sim step's partition made while it runs:
+# its tasks are moved off the new LWK core (task/cgroup keeps them in a
+# cpuset with every core of the job; linuxproc in the root cpuset), also the
+# one Slurm had bound to that core alone.
+sc_analytics_first() {
+	begin analytics_first
+	cat > "$WORK/analytics1.sh" <<-EOF
+	#!/bin/sh
+	srun --overlap -n2 sh -c 'sleep 5; exec "$WORK/report"' > "$WORK/ana1.out" 2>&1 &
+	sleep 2
+	srun --lwk=cores:1 -n1 "$WORK/report" > "$WORK/sim1.out" 2>&1
+	echo "sim rc=\$?"
+	wait \$!
+	echo "analytics rc=\$?"
+	EOF
+	run_to "$CFG analytics_first" 90 salloc -n2 sh "$WORK/analytics1.sh"
+	sim=$(lines lwk= "$(cat "$WORK/sim1.out")")
+	ana=$(lines lwk= "$(cat "$WORK/ana1.out")")
+	lwkcpus=$(field lwkcpus "$sim")
+	t_match "$CFG analytics_first: the sim step runs in the partition" '^job\.[0-9]+$' "$(field lwk "$sim")"
+	t_match "$CFG analytics_first: both steps exit 0" 'sim rc=0.*analytics rc=0' "$(printf '%s ' $OUT)"
+	t_eq "$CFG analytics_first: two analytics tasks reported" 2 "$(printf '%s\n' "$ana" | grep -c '^host=')"
+	bad=""
+	for c in $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p'); do
+		if [ -z "$lwkcpus" ] || [ "$lwkcpus" = - ] || cpus_overlap "$c" "$lwkcpus"; then bad="$bad $c"; fi
+	done
+	if [ -z "$bad" ] && [ -n "$ana" ]; then
+		t_ok "$CFG analytics_first: running analytics tasks moved off the new LWK core (LWK $lwkcpus; analytics $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p' | tr '\n' ' '))"
+	else
+		t_fail "$CFG analytics_first: analytics on LWK cores: '$bad' (LWK '$lwkcpus'): $(cat "$WORK/sim1.out" "$WORK/ana1.out")"
+	fi
+	restored analytics_first
+}
+
+# Analytics and sim steps launched at the same instant, several times: the
+# analytics task starts (no task_g_set_affinity failure) and, once the
+# partition exists, is off the LWK core, whichever step won.
+sc_analytics_race() {
+	begin analytics_race
+	cat > "$WORK/race.sh" <<-EOF
+	#!/bin/sh
+	srun --overlap -n1 sh -c 'sleep 2; exec "$WORK/report"' > "$WORK/race.ana" 2>&1 &
+	srun --lwk=cores:1 -n1 "$WORK/report" 4 > "$WORK/race.sim" 2>&1
+	echo "sim rc=\$?"
+	wait \$!
+	echo "analytics rc=\$?"
+	EOF
+	fails=""
+	for i in 1 2 3 4; do
+		run_to "$CFG analytics_race $i" 60 salloc -n2 sh "$WORK/race.sh"
+		sim=$(lines lwk= "$(cat "$WORK/race.sim")")
+		ana=$(lines lwk= "$(cat "$WORK/race.ana")")
+		lwkcpus=$(field lwkcpus "$sim")
+		if ! printf '%s ' $OUT | grep -q 'sim rc=0.*analytics rc=0' || [ -z "$ana" ] ||
+		   [ -z "$lwkcpus" ] || [ "$lwkcpus" = - ] || cpus_overlap "$(field cpus "$ana")" "$lwkcpus"; then
+			fails="$fails [$i: $OUT / $(cat "$WORK/race.sim" "$WORK/race.ana" | tr '\n' ' ')]"
+		fi
+		wait_parts_gone 20 || true
+	done
+	if [ -z "$fails" ]; then
+		t_ok "$CFG analytics_race: 4 simultaneous analytics+sim launches: both start, analytics never on the LWK core"
+	else
+		t_fail "$CFG analytics_race:$fails"
+	fi
+	restored analytics_race
+}
+
 # Every bad spec of tests/data/bad-specs.tsv, through srun: one "lwk:" line
 # with the expected message, non-zero exit, no job, no partition.
 sc_bad_specs() {
@@ -371,4 +438,67 @@ sc_mpi_lwk() {
 	t_eq "$CFG mpi_lwk: 2 ranks on 2 emulated nodes (world size 2), both in the LWK" "2 2" \
 		"$(printf '%s\n' "$out" | grep -c 'size=2') $(printf '%s\n' "$out" | grep -c 'lwk=job\.')"
 	restored mpi_lwk
+}
+
+# What a task of srun --lwk gets is what lwkrun gives a rank (liblwk's rank
+# plan, lwk/rank.h): OpenMP variables for its share, GLIBC_TUNABLES for
+# pages:, the user's own values kept. Each task also asks lwkrun for its
+# plan (--dry-run, from the partition the plugin exports) and every env:
+# line of that plan must be in the task's environment as it is.
+# omp_task VAR=VALUE...: the task's command line; the VARs are the user's
+# values lwkrun is given (the plugin's are taken out first).
+omp_task() {
+	_keep=""
+	for _v in "$@"; do _keep="$_keep $_v"; done
+	printf '%s' 'printf "omp n=%s places=%s bind=%s tunables=%s rankcpus=%s cpus=%s\n" "${OMP_NUM_THREADS:--}" "${OMP_PLACES:--}" "${OMP_PROC_BIND:--}" "${GLIBC_TUNABLES:--}" "${LWK_RANK_CPUS:--}" "$(sed -n "s/^Cpus_allowed_list:[[:space:]]*//p" /proc/self/status)"; env | sed "s/^/task: /"; env -u OMP_NUM_THREADS -u OMP_PLACES -u OMP_PROC_BIND -u GLIBC_TUNABLES'"$_keep"' '"$LWK_BUILDDIR/launcher/lwkrun"' --dry-run true | sed -n "s/^env: \(.*\) (kept: set by the user)\$/lwkrun: \1/p; s/^env: /lwkrun: /p"'
+}
+
+# places LIST: the OMP_PLACES of a share, "{2},{3}"
+places() { for _c in $(expand "$1"); do printf '{%s},' "$_c"; done | sed 's/,$//'; }
+
+# same_as_lwkrun NAME: every variable of lwkrun's plan is in the task's env
+same_as_lwkrun() {
+	_want=$(printf '%s\n' "$OUT" | sed -n 's/^lwkrun: //p' | sort)
+	_miss=""
+	for _l in $_want; do
+		printf '%s\n' "$OUT" | grep -qxF "task: $_l" || _miss="$_miss $_l"
+	done
+	if [ -n "$_want" ] && [ -z "$_miss" ]; then
+		t_ok "$CFG $1: the task has every variable of lwkrun's plan for it ($(printf '%s' "$_want" | sed 's/=.*//' | tr '\n' ' '))"
+	else
+		t_fail "$CFG $1: lwkrun's plan has '$_miss', which the task lacks: $OUT"
+	fi
+}
+
+sc_omp_env() {
+	begin omp_env
+	run_to "$CFG omp_env" 60 env -u OMP_NUM_THREADS -u OMP_PLACES -u OMP_PROC_BIND -u GLIBC_TUNABLES \
+		srun --lwk=cores:1,pages:2m -n1 sh -c "$(omp_task)"
+	t_eq "$CFG omp_env: srun --lwk=cores:1,pages:2m exits 0" 0 "$RC"
+	l=$(printf '%s\n' "$OUT" | grep '^omp ')
+	rc=$(field rankcpus "$l")
+	t_match "$CFG omp_env: the task is told its share (LWK_RANK_CPUS)" '^[0-9]' "$rc"
+	t_eq "$CFG omp_env: bound to the share; OMP_NUM_THREADS, OMP_PLACES, OMP_PROC_BIND, GLIBC_TUNABLES for it" \
+		"cpus=$rc n=$(expand "$rc" | wc -w) places=$(places "$rc") bind=close tunables=glibc.malloc.hugetlb=2" \
+		"cpus=$(field cpus "$l") n=$(field n "$l") places=$(field places "$l") bind=$(field bind "$l") tunables=$(field tunables "$l")"
+	same_as_lwkrun omp_env
+
+	run_to "$CFG omp_env user" 60 env -u OMP_PLACES OMP_NUM_THREADS=5 OMP_PROC_BIND=spread \
+		GLIBC_TUNABLES=glibc.malloc.check=3 srun --lwk=cores:1,pages:2m -n1 \
+		sh -c "$(omp_task OMP_NUM_THREADS=5 OMP_PROC_BIND=spread GLIBC_TUNABLES=glibc.malloc.check=3)"
+	t_eq "$CFG omp_env user: srun exits 0" 0 "$RC"
+	l=$(printf '%s\n' "$OUT" | grep '^omp ')
+	rc=$(field rankcpus "$l")
+	t_eq "$CFG omp_env user: the user's OMP_NUM_THREADS and OMP_PROC_BIND kept, hugetlb appended to GLIBC_TUNABLES" \
+		"n=5 places=$(places "$rc") bind=spread tunables=glibc.malloc.check=3:glibc.malloc.hugetlb=2" \
+		"n=$(field n "$l") places=$(field places "$l") bind=$(field bind "$l") tunables=$(field tunables "$l")"
+	same_as_lwkrun "omp_env user"
+
+	run_to "$CFG omp_env 4k" 60 env -u OMP_NUM_THREADS -u OMP_PLACES -u OMP_PROC_BIND -u GLIBC_TUNABLES \
+		srun --lwk=cores:1,pages:4k -n1 sh -c "$(omp_task)"
+	l=$(printf '%s\n' "$OUT" | grep '^omp ')
+	t_eq "$CFG omp_env 4k: pages:4k leaves GLIBC_TUNABLES unset, OpenMP variables still set" \
+		"0 tunables=- n=1 bind=close" "$RC tunables=$(field tunables "$l") n=$(field n "$l") bind=$(field bind "$l")"
+	same_as_lwkrun "omp_env 4k"
+	restored omp_env
 }

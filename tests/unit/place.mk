@@ -1,4 +1,4 @@
-# unit tests of lwk/topo and lwk/place
+# unit tests of lwk/topo, lwk/place and lwk/rank
 check_PROGRAMS += tests/unit/test_topo
 TESTS += tests/unit/test_topo
 tests_unit_test_topo_SOURCES = tests/unit/test_topo.c tests/unit/synth.h
@@ -16,3 +16,9 @@ TESTS += tests/unit/test_share
 tests_unit_test_share_SOURCES = tests/unit/test_share.c tests/unit/synth.h
 tests_unit_test_share_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_share_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_rank
+TESTS += tests/unit/test_rank
+tests_unit_test_rank_SOURCES = tests/unit/test_rank.c tests/unit/synth.h
+tests_unit_test_rank_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rank_LDADD = $(UNIT_LIBS)

@@ -365,27 +365,27 @@ START_TEST(plan_native_ranks)
 		unsigned nplaces = 0;
 
 		plan_ok(&pl, r, n, &p, env, prog);
-		ck_assert(pl.bind);
-		ck_assert(hwloc_bitmap_isincluded(pl.cpus, p.cpus));
-		ck_assert(!hwloc_bitmap_intersects(pl.cpus, seen));
-		hwloc_bitmap_or(seen, seen, pl.cpus);
-		ck_assert_uint_eq((unsigned)hwloc_bitmap_weight(pl.cpus), pl.ncores);
-		ck_assert_uint_ge(pl.ncores, 12 / n);
-		ck_assert_int_eq(hwloc_bitmap_weight(pl.mems), 1);	/* fits in one node */
-		ck_assert_uint_le(pl.ncores, 12 / n + 1);
-		total += pl.ncores;
-		snprintf(buf, sizeof(buf), "%u", pl.ncores);
+		ck_assert(pl.rank.bind);
+		ck_assert(hwloc_bitmap_isincluded(pl.rank.cpus, p.cpus));
+		ck_assert(!hwloc_bitmap_intersects(pl.rank.cpus, seen));
+		hwloc_bitmap_or(seen, seen, pl.rank.cpus);
+		ck_assert_uint_eq((unsigned)hwloc_bitmap_weight(pl.rank.cpus), pl.rank.ncores);
+		ck_assert_uint_ge(pl.rank.ncores, 12 / n);
+		ck_assert_int_eq(hwloc_bitmap_weight(pl.rank.mems), 1);	/* fits in one node */
+		ck_assert_uint_le(pl.rank.ncores, 12 / n + 1);
+		total += pl.rank.ncores;
+		snprintf(buf, sizeof(buf), "%u", pl.rank.ncores);
 		ck_assert_str_eq(lwkrun_plan_env(&pl, "OMP_NUM_THREADS"), buf);
 		snprintf(buf, sizeof(buf), "%u", r);
 		ck_assert_str_eq(lwkrun_plan_env(&pl, LWK_ENV_LOCAL_RANK), buf);
 		ck_assert_str_eq(lwkrun_plan_env(&pl, LWK_ENV_LOCAL_SIZE), "5");
-		hwloc_bitmap_list_asprintf(&s, pl.cpus);
+		hwloc_bitmap_list_asprintf(&s, pl.rank.cpus);
 		ck_assert_str_eq(lwkrun_plan_env(&pl, LWK_ENV_RANK_CPUS), s);
 		free(s);
 		places = lwkrun_plan_env(&pl, "OMP_PLACES");
 		for (; *places; places++)
 			nplaces += *places == '{';
-		ck_assert_uint_eq(nplaces, pl.ncores);
+		ck_assert_uint_eq(nplaces, pl.rank.ncores);
 		ck_assert_str_eq(lwkrun_plan_env(&pl, "OMP_PROC_BIND"), "close");
 		ck_assert_str_eq(lwkrun_plan_env(&pl, "GLIBC_TUNABLES"), "glibc.malloc.hugetlb=2");
 		ck_assert_ptr_null(lwkrun_plan_env(&pl, "MPI_LOCALRANKID"));
@@ -446,7 +446,7 @@ START_TEST(plan_pages_sched)
 	part_env(p4k, &p);
 	plan_ok(&pl, 0, 1, &p, p4k, prog);
 	ck_assert_ptr_null(lwkrun_plan_env(&pl, "GLIBC_TUNABLES"));
-	ck_assert_int_eq(pl.sched, LWK_SCHED_FIFO);
+	ck_assert_int_eq(pl.rank.sched, LWK_SCHED_FIFO);
 	text = plan_text(&pl);
 	ck_assert_ptr_nonnull(strstr(text, "sched: fifo"));
 	ck_assert_ptr_nonnull(strstr(text, "memory: bind to NUMA 0, pages 4k\n"));
@@ -468,8 +468,8 @@ START_TEST(plan_mckernel)
 	part_env(env, &p);
 	plan_ok(&pl, 0, 3, &p, env, prog);
 	argv_eq(pl.argv, want);
-	ck_assert(!pl.bind);			/* McKernel places the rank */
-	ck_assert_int_eq(pl.sched, LWK_SCHED_NORMAL);
+	ck_assert(!pl.rank.bind);			/* McKernel places the rank */
+	ck_assert_int_eq(pl.rank.sched, LWK_SCHED_NORMAL);
 	ck_assert_str_eq(lwkrun_plan_env(&pl, "OMP_NUM_THREADS"), "3");	/* 8 CPUs / 3: 3,3,2 */
 	ck_assert_ptr_null(lwkrun_plan_env(&pl, "OMP_PLACES"));
 	ck_assert_ptr_null(lwkrun_plan_env(&pl, "GLIBC_TUNABLES"));
@@ -549,8 +549,8 @@ START_TEST(plan_prebound)
 	lwkrun_part_init(&p);
 	ck_assert_int_eq(lwkrun_part_from_affinity(&topo, aff, &p, &err), 0);
 	plan_ok(&pl, 1, 2, &p, env, prog);
-	ck_assert(hwloc_bitmap_isequal(pl.cpus, aff));	/* the launcher's binding stays */
-	ck_assert_uint_eq(pl.ncores, 1);
+	ck_assert(hwloc_bitmap_isequal(pl.rank.cpus, aff));	/* the launcher's binding stays */
+	ck_assert_uint_eq(pl.rank.ncores, 1);
 	text = plan_text(&pl);
 	ck_assert_ptr_nonnull(strstr(text, "as the caller's launcher bound this rank"));
 	ck_assert_ptr_nonnull(strstr(text, "partition: - (caller's affinity), backend native"));

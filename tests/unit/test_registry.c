@@ -303,6 +303,44 @@ START_TEST(test_lock)
 }
 END_TEST
 
+/* lwk_partition_hold: holders share it (two steps forking at once), a
+ * creator's exclusive lock waits for every holder to release. */
+START_TEST(test_hold)
+{
+	struct lwk_registry r;
+	struct lwk_err err = { 0 };
+	char sub[96];
+	int h1, h2, fd;
+
+	/* a statedir that does not exist yet is made (a first step on a node) */
+	snprintf(sub, sizeof(sub), "%s/state", dir);
+	h1 = lwk_partition_hold(sub, &err);
+	ck_assert_msg(h1 >= 0, "hold: %s", err.msg);
+	h2 = lwk_partition_hold(sub, &err);
+	ck_assert_msg(h2 >= 0, "second hold while the first is held: %s", err.msg);
+	snprintf(sub, sizeof(sub), "%s/state/lock", dir);
+	fd = open(sub, O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), -1);
+	ck_assert_int_eq(errno, EWOULDBLOCK);
+	lwk_partition_release(h1);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), -1);	/* h2 still holds */
+	lwk_partition_release(h2);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	close(fd);
+	/* and a holder waits for a creator */
+	snprintf(sub, sizeof(sub), "%s/state", dir);
+	ck_assert_int_eq(lwk_registry_open(&r, sub, false, &err), 0);
+	ck_assert_int_eq(lwk_registry_lock(&r, &err), 0);
+	fd = open(strcat(sub, "/lock"), O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_SH | LOCK_NB), -1);
+	lwk_registry_close(&r);
+	ck_assert_int_eq(flock(fd, LOCK_SH | LOCK_NB), 0);
+	close(fd);
+}
+END_TEST
+
 /* Reap: abandoned records go (their undo is idempotent: the cpuset does not
  * exist), live ones stay unless their owner is asked for or gone, records
  * of an earlier boot go without any undo. No baseline: the node is not
@@ -449,6 +487,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_missing_statedir);
 	tcase_add_test(tc, test_journal);
 	tcase_add_test(tc, test_lock);
+	tcase_add_test(tc, test_hold);
 	tcase_add_test(tc, test_reap_records);
 	tcase_add_test(tc, test_reap_owner_alive);
 	tcase_add_test(tc, test_torn_records);

@@ -37,7 +37,7 @@ slurm_job_prog() {
 		n=$((n + 1))
 	done
 	cg=/sys/fs/cgroup$(sed -n 's/.* cgroup=\([^ ]*\).*/\1/p' "$W/sim.out" | head -n 1)
-	echo "partition=$(cat "$cg/cpuset.cpus.partition" 2>&1) effective=$(cat "$cg/cpuset.cpus.effective" 2>&1) root=$(cat /sys/fs/cgroup/cpuset.cpus.effective)" > "$W/part.out"
+	echo "partition=$(cat "$cg/cpuset.cpus.partition" 2>&1) effective=$(cat "$cg/cpuset.cpus.effective" 2>&1) root=$(cat /sys/fs/cgroup/cpuset.cpus.effective) wq=$(cat /sys/devices/virtual/workqueue/cpumask) irq=$(cat /proc/irq/default_smp_affinity)" > "$W/part.out"
 	srun --overlap -n2 "$W/report" > "$W/ana.out" 2>&1
 	echo "analytics rc=$?"
 	touch "$W/go"
@@ -144,6 +144,17 @@ slurm_check_job() {
 	t_eq "slurm: the partition spans both NUMA nodes" "0 1" "$nodes"
 	t_match "slurm: the partition is a v2 cpuset partition of its own CPUs" \
 		"^partition=(isolated|root) effective=$lwkcpus root=" "$(cat "$W/part.out")"
+	# while the step ran: unbound workqueues and new IRQs on the Linux CPUs only
+	linux=0
+	for c in $(slurm_expand "$(cat /sys/devices/system/cpu/online)"); do
+		case "$lwkset " in *" $c "*) ;; *) linux=$((linux | (1 << c))) ;; esac
+	done
+	pout=$(cat "$W/part.out")
+	wq=${pout##* wq=}
+	wq=${wq%% *}
+	irq=${pout##* irq=}
+	t_eq "slurm: during the step, workqueues and default IRQ affinity exclude the LWK CPUs" \
+		"$linux $linux" "$((0x${wq:-0})) $((0x${irq:-0}))"
 	t_eq "slurm: 6 ranks on 6 distinct LWK CPUs in the partition's cgroup, each with its memory bound to its CPU's NUMA node" \
 		"" "$bad"
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "list.h"
+#include "sysfile.h"
 #include "policy.h"
 
 #define MAX_CPU_INDEX 65535u	/* bounds lwk_cpus so a typo cannot make a huge bitmap */
@@ -175,9 +176,19 @@ static int set_lwk_cpus(struct lwk_policy *p, char *v, struct lwk_err *err)
 
 	squeeze_commas(v);
 
-	if (strcmp(v, "all") != 0 &&
-	    lwk_list_parse(v, MAX_CPU_INDEX, &b, why, sizeof(why)))
-		return lwk_err_set(err, EINVAL, "lwk_cpus %s; give a CPU list like 1-63 or all", why);
+	if (strcmp(v, LWK_NOHZ_FULL_WORD) == 0) {
+		/* the CPUs this node's kernel runs tickless; none if it has no
+		 * such file (a kernel without NO_HZ_FULL) or booted none */
+		b = hwloc_bitmap_alloc();
+		if (!b)
+			return lwk_err_set(err, ENOMEM, "out of memory");
+		if (lwk_read_list(LWK_NOHZ_FULL_FILE, b, NULL) < 0)
+			hwloc_bitmap_zero(b);
+	} else if (strcmp(v, "all") != 0 &&
+		   lwk_list_parse(v, MAX_CPU_INDEX, &b, why, sizeof(why))) {
+		return lwk_err_set(err, EINVAL, "lwk_cpus %s; give a CPU list like 1-63, all or nohz_full",
+				   why);
+	}
 	if (p->lwk_cpus)
 		hwloc_bitmap_free(p->lwk_cpus);
 	p->lwk_cpus = b;

@@ -2,7 +2,8 @@
  *
  * File format: one "key = value" per line, '#' starts a comment, blank lines.
  *   backends        = native,mckernel,mos   backends users may ask for (auto picks among them; default: all three)
- *   lwk_cpus        = 1-63                   OS CPUs that may ever become LWK cores (default: all)
+ *   lwk_cpus        = 1-63                   OS CPUs that may ever become LWK cores (default: all;
+ *                                            nohz_full: those the node's kernel runs tickless)
  *   min_linux_cores = 1                      cores of the job's allocation kept on Linux, per node
  *   max_core_share  = 100%                   largest share of the job's cores on a node for the LWK
  *   max_mem_share   = 90%                    largest share of a NUMA node's memory the LWK may reserve
@@ -22,6 +23,9 @@
 #include <sys/types.h>
 
 #include "spec.h"
+
+#define LWK_NOHZ_FULL_WORD "nohz_full"
+#define LWK_NOHZ_FULL_FILE "/sys/devices/system/cpu/nohz_full"
 
 struct lwk_policy {
 	unsigned backends;		/* bit (1 << enum lwk_backend_kind); AUTO bit ignored */

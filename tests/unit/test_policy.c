@@ -160,6 +160,38 @@ START_TEST(test_example_file)
 }
 END_TEST
 
+/* lwk_cpus = nohz_full: the CPUs the running kernel lists as tickless
+ * (none where the kernel has no such file or booted none). The VM suite
+ * checks it on a kernel booted with nohz_full=2-7. */
+START_TEST(test_lwk_cpus_nohz_full)
+{
+	struct lwk_policy p;
+	struct lwk_err err = { 0 };
+	hwloc_bitmap_t want = hwloc_bitmap_alloc();
+	char line[256] = "";
+	FILE *f = fopen(LWK_NOHZ_FULL_FILE, "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	ck_assert_int_eq(hwloc_bitmap_list_sscanf(want, line), 0);
+	lwk_policy_init(&p);
+	ck_assert_msg(lwk_policy_set(&p, "lwk_cpus", "nohz_full", &err) == 0, "%s", err.msg);
+	ck_assert_ptr_nonnull(p.lwk_cpus);
+	ck_assert_msg(hwloc_bitmap_isequal(p.lwk_cpus, want), "nohz_full file '%s'", line);
+	/* a list still works afterwards, and a bad word names the choices */
+	ck_assert_int_eq(lwk_policy_set(&p, "lwk_cpus", "1-3", &err), 0);
+	ck_assert_int_eq(hwloc_bitmap_weight(p.lwk_cpus), 3);
+	ck_assert_int_eq(lwk_policy_set(&p, "lwk_cpus", "nohz", &err), -1);
+	ck_assert_msg(strstr(err.msg, "1-63, all or nohz_full") != NULL, "%s", err.msg);
+	lwk_policy_fini(&p);
+	hwloc_bitmap_free(want);
+}
+END_TEST
+
 /* A file changes only the keys it names; a later file or argument wins. */
 START_TEST(test_layering)
 {
@@ -535,6 +567,7 @@ int main(void)
 	tcase_add_test(tc, test_good_file);
 	tcase_add_test(tc, test_example_file);
 	tcase_add_test(tc, test_layering);
+	tcase_add_test(tc, test_lwk_cpus_nohz_full);
 	tcase_add_test(tc, test_bad_files);
 	tcase_add_test(tc, test_bad_bytes);
 	tcase_add_test(tc, test_missing_and_unsafe_file);

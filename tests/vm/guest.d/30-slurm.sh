@@ -229,8 +229,9 @@ slurm_vm_tests() {
 	LWKPART=$lwkpart LWK_STATEDIR=\$(dirname "\$0")/lwkstate exec "$top/contrib/slurm/epilog"
 	EOF
 	chmod 755 "$LWK_CLUSTER_DIR/epilog"
-	# the site policy of a node booted nohz_full: only those CPUs may be LWK cores
-	LWK_CLUSTER_PLUGSTACK="required $plugin statedir=@D@/lwkstate min_linux_cores=1 lwk_cpus=$nohz"
+	# the site policy of a node booted nohz_full: only those CPUs may be LWK
+	# cores (lwk_cpus=nohz_full reads them from the running kernel)
+	LWK_CLUSTER_PLUGSTACK="required $plugin statedir=@D@/lwkstate min_linux_cores=1 lwk_cpus=nohz_full"
 	LWK_CLUSTER_EPILOG=@D@/epilog
 	export LWK_CLUSTER_DIR LWK_CLUSTER_PLUGSTACK LWK_CLUSTER_EPILOG
 

@@ -17,8 +17,8 @@
  *                 mos also gets MPI_LOCALRANKID/MPI_LOCALNRANKS.
  *   always:       LWK_LOCAL_RANK/SIZE, LWK_RANK_CPUS/MEMS, OMP_NUM_THREADS.
  *
- * LWK_* and MPI_LOCAL* are always the plan's. OMP_* and PMIX_MCA_gds the
- * user set are kept (the entry is marked kept and export leaves it alone);
+ * LWK_* and MPI_LOCAL* are always the plan's. OMP_* the user set are kept
+ * (the entry is marked kept and export leaves it alone);
  * a GLIBC_TUNABLES the user set gets the hugetlb item appended, unless it
  * already chooses glibc.malloc.hugetlb.
  */
@@ -86,8 +86,9 @@ void lwk_rank_plan_fini(struct lwk_rank_plan *p);
 int lwk_rank_plan(const struct lwk_topo *tp, const struct lwk_rank_req *req,
 		  struct lwk_rank_plan *out, struct lwk_err *err);
 
-/* Appends a variable of the caller's own: force, the plan's value wins;
- * else a value get(ctx, name) returns is kept. */
+/* Appends a variable of the caller's own (lwkrun: PMIX_MCA_gds); name must
+ * outlive the plan. force: value wins; else a value get(ctx, name) returns
+ * (get may be NULL) is kept. */
 int lwk_rank_env_add(struct lwk_rank_plan *p, lwk_getenv_fn get, void *ctx, const char *name,
 		     const char *value, bool force, struct lwk_err *err);
 

@@ -1,6 +1,9 @@
 #!/bin/sh
 # Runs inside the test VM (tests/vm/run-vm), as root: checks of the machine
-# itself, then one file per area under tests/vm/guest.d/ (sourced in order).
+# itself, then one file per area under tests/vm/guest.d/ (sourced in order):
+# 10-kmod.sh lwk.ko, 20-lwkpart.sh the native backend on cgroup v2,
+# 30-slurm.sh a real one-node Slurm cluster (tests/slurm/cluster) with the
+# plugin: srun --lwk=cores:6 -n6 over both NUMA nodes.
 # Usage: guest-tests.sh TOP   (TOP: the source tree, as seen from the host)
 top=${1:?usage: guest-tests.sh TOP}
 T_SUITE=guest

@@ -123,7 +123,7 @@ sc_analytics_first() {
 	if [ -z "$bad" ] && [ -n "$ana" ]; then
 		t_ok "$CFG analytics_first: running analytics tasks moved off the new LWK core (LWK $lwkcpus; analytics $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p' | tr '\n' ' '))"
 	else
-		t_fail "$CFG analytics_first: analytics on LWK cores: '$bad' (LWK '$lwkcpus'): $(cat "$WORK/sim1.out" "$WORK/ana1.out")"
+		t_fail "$CFG analytics_first: analytics on LWK cores: '$bad' (LWK '$lwkcpus'): $(cat "$WORK/sim1.out" "$WORK/ana1.out"); slurmd: $(grep -h 'lwk\|launch task\|done with' "$LWK_CLUSTER_DIR"/nodes/*/slurmd.log | tail -n 8)"
 	fi
 	restored analytics_first
 }

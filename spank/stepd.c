@@ -635,6 +635,33 @@ out:
 	return rc;
 }
 
+/* A task of a step without --lwk, just before exec: the LWK CPUs of the
+ * node as they are now. Slurm's task/affinity binds the task in the task
+ * itself (pre_launch), after slurmstepd released its hold: a partition made
+ * in between has moved the task's threads already (trim.c), but not this
+ * binding. Partitions made after this read find the task bound for good. */
+static int refresh_exclude(void)
+{
+	hwloc_bitmap_t now = hwloc_bitmap_alloc();
+
+	if (!now || live_partition_cpus(now)) {
+		/* keep what post_opt read: no worse than before */
+		lwk_err_clear(&st.err);
+		hwloc_bitmap_free(now);
+		return hwloc_bitmap_iszero(st.exclude) || !st.topo_ok ? -1 : 0;
+	}
+	hwloc_bitmap_copy(st.exclude, now);
+	hwloc_bitmap_free(now);
+	if (hwloc_bitmap_iszero(st.exclude))
+		return 0;
+	if (load_topo()) {
+		lwk_err_prefix(&st.err, "keeping this task off the LWK cores");
+		st.failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* In the task, as root, before it becomes the user: the task's rank plan,
  * and sched:fifo, which needs a privilege the user may lack (the policy
  * survives exec). Binding waits for task_init, which runs after Slurm's own
@@ -655,7 +682,7 @@ int lwk_stepd_task_init(spank_t sp)
 	if (!st.failed) {
 		if (st.lwk)
 			rc = place_lwk_task(sp);
-		else if (st.exclude && !hwloc_bitmap_iszero(st.exclude) && st.topo_ok)
+		else if (st.exclude && refresh_exclude() == 0 && !hwloc_bitmap_iszero(st.exclude))
 			rc = place_linux_task();
 		if (rc)
 			st.failed = 1;

@@ -102,7 +102,7 @@ sc_analytics_first() {
 	begin analytics_first
 	cat > "$WORK/analytics1.sh" <<-EOF
 	#!/bin/sh
-	srun --overlap -n2 sh -c 'sleep 5; exec "$WORK/report"' > "$WORK/ana1.out" 2>&1 &
+	srun --overlap -n2 sh -c 'i=0; while ! grep -q "^host=" "$WORK/sim1.out" 2>/dev/null && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done; exec "$WORK/report"' > "$WORK/ana1.out" 2>&1 &
 	sleep 2
 	srun --lwk=cores:1 -n1 "$WORK/report" > "$WORK/sim1.out" 2>&1
 	echo "sim rc=\$?"
@@ -123,7 +123,7 @@ sc_analytics_first() {
 	if [ -z "$bad" ] && [ -n "$ana" ]; then
 		t_ok "$CFG analytics_first: running analytics tasks moved off the new LWK core (LWK $lwkcpus; analytics $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p' | tr '\n' ' '))"
 	else
-		t_fail "$CFG analytics_first: analytics on LWK cores: '$bad' (LWK '$lwkcpus'): $(cat "$WORK/sim1.out" "$WORK/ana1.out")"
+		t_fail "$CFG analytics_first: analytics on LWK cores: '$bad' (LWK '$lwkcpus'): $(cat "$WORK/sim1.out" "$WORK/ana1.out"); slurmd: $(grep -h 'lwk\|launch task\|done with' "$LWK_CLUSTER_DIR"/nodes/*/slurmd.log | tail -n 8)"
 	fi
 	restored analytics_first
 }
@@ -135,14 +135,15 @@ sc_analytics_race() {
 	begin analytics_race
 	cat > "$WORK/race.sh" <<-EOF
 	#!/bin/sh
-	srun --overlap -n1 sh -c 'sleep 2; exec "$WORK/report"' > "$WORK/race.ana" 2>&1 &
-	srun --lwk=cores:1 -n1 "$WORK/report" 4 > "$WORK/race.sim" 2>&1
+	srun --overlap -n1 sh -c 'i=0; while ! grep -q "^host=" "$WORK/race.sim" 2>/dev/null && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done; exec "$WORK/report"' > "$WORK/race.ana" 2>&1 &
+	srun --lwk=cores:1 -n1 "$WORK/report" 3 > "$WORK/race.sim" 2>&1
 	echo "sim rc=\$?"
 	wait \$!
 	echo "analytics rc=\$?"
 	EOF
 	fails=""
 	for i in 1 2 3 4; do
+		rm -f "$WORK/race.sim" "$WORK/race.ana"
 		run_to "$CFG analytics_race $i" 60 salloc -n2 sh "$WORK/race.sh"
 		sim=$(lines lwk= "$(cat "$WORK/race.sim")")
 		ana=$(lines lwk= "$(cat "$WORK/race.ana")")

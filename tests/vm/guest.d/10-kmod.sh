@@ -50,6 +50,17 @@ snap() {
 }
 
 busy_pids=
+# kwait_preempt CPU N: waits (up to 20 s) until lwk.ko counted at least N
+# preemptions on CPU. A loaded host slows the vCPUs down, so tests wait for
+# what they expect instead of trusting a fixed sleep.
+kwait_preempt() {
+	_w=100
+	while [ "$(kstat "$1" preempt)" -lt "$2" ] && [ $_w -gt 0 ]; do
+		_w=$((_w - 1))
+		sleep 0.2
+	done
+}
+
 busy() { # busy CPU N: N spinning shells pinned to CPU
 	for _i in $(seq "$2"); do
 		taskset -c "$1" sh -c 'while :; do :; done' &
@@ -148,6 +159,7 @@ kmod_sched_tests() {
 	echo 3 > $L/reset
 	busy 3 2
 	sleep 1
+	kwait_preempt 3 10
 	# The scheduler's own account: time these tasks waited while runnable.
 	wait_ns=0
 	for p in $busy_pids; do
@@ -198,6 +210,7 @@ kmod_hotplug_tests() {
 	cpu5=/sys/devices/system/cpu/cpu5/online
 	busy 5 2
 	sleep 0.5
+	kwait_preempt 5 1
 	echo 0 > $cpu5
 	t_eq "kmod: CPU 5 offline while watched and loaded" 0 "$(cat $cpu5)"
 	t_eq "kmod: the watched set keeps an offline CPU" "3,5" "$(cat $L/cpus)"
@@ -209,6 +222,7 @@ kmod_hotplug_tests() {
 	t_eq "kmod: CPU 5 back online" 1 "$(cat $cpu5)"
 	busy 5 2
 	sleep 0.5
+	kwait_preempt 5 1
 	unbusy
 	t_check "kmod: CPU 5 counts again after hotplug ($(kstat 5 preempt))" \
 		[ "$(kstat 5 preempt)" -gt 0 ]

@@ -12,4 +12,4 @@ launcher_lwkrun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(PMIX_CFLAGS)
 # drops it from the start-up libraries and keeps its RUNPATH for dlopen.
 launcher_lwkrun_LDFLAGS = -Wl,--as-needed
 launcher_lwkrun_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) $(PMIX_LIBS)
-EXTRA_DIST += tests/launcher/run tests/launcher/mpi_report.c
+EXTRA_DIST += tests/launcher/run tests/mpi_report.c

@@ -22,7 +22,7 @@ spank-uninstall-so:
 	rm -f $(DESTDIR)$(slurm_plugindir)/spank_lwk.so
 .PHONY: spank-remove-la spank-uninstall-so
 
-EXTRA_DIST += tests/slurm/cluster tests/slurm/run tests/slurm/mpi_report.c
+EXTRA_DIST += tests/slurm/cluster tests/slurm/run
 
 # Real Slurm cluster tests (root; starts and stops its own cluster).
 check-slurm: all

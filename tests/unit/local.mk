@@ -4,6 +4,8 @@
 #   tests_unit_test_x_CFLAGS = $(UNIT_CFLAGS) ; tests_unit_test_x_LDADD = $(UNIT_LIBS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(HWLOC_CFLAGS)
 UNIT_LIBS = lwk/liblwk.la $(CHECK_LIBS) $(HWLOC_LIBS) $(NUMA_LIBS)
+# every test program ends its main() with lwk_check_run (check_run.h)
+EXTRA_DIST += tests/unit/check_run.h
 
 include $(srcdir)/tests/unit/spec.mk
 include $(srcdir)/tests/unit/place.mk

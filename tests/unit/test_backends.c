@@ -12,6 +12,7 @@
 #include "mckernel.h"
 #include "mos.h"
 #include "synth.h"
+#include "check_run.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
@@ -251,8 +252,6 @@ int main(void)
 {
 	Suite *s = suite_create("backends");
 	TCase *tc = tcase_create("commands");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, ihk_rounding);
 	tcase_add_test(tc, ihk_mem_format);
@@ -265,9 +264,5 @@ int main(void)
 	tcase_add_test(tc, cmd_run);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwk_check_run(s);
 }

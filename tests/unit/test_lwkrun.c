@@ -13,6 +13,7 @@
 #include "part.h"
 #include "plan.h"
 #include "synth.h"
+#include "check_run.h"
 
 static struct lwkrun_local discover_ok(char **envp)
 {
@@ -583,8 +584,6 @@ int main(void)
 {
 	Suite *s = suite_create("lwkrun");
 	TCase *env = tcase_create("env"), *plan = tcase_create("plan");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(env, getenv_exact_name);
 	tcase_add_test(env, local_single);
@@ -609,9 +608,5 @@ int main(void)
 	tcase_add_test(plan, plan_prebound);
 	tcase_add_test(plan, plan_no_program);
 	suite_add_tcase(s, plan);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return lwk_check_run(s);
 }

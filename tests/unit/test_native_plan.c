@@ -11,6 +11,7 @@
 #include "native.h"
 #include "registry.h"
 #include "sysfile.h"
+#include "check_run.h"
 
 /* A 4-CPU, 2-node baseline: IRQ 10 everywhere, IRQ 11 pinned to CPU 1,
  * IRQ 12 on 2-3; 2M pages on both nodes (3 already), 1G on node 0. */
@@ -280,11 +281,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwk_check_run(suite());
 }

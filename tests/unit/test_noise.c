@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "noise.h"
+#include "check_run.h"
 
 static char dir[64];
 
@@ -301,11 +302,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwk_check_run(suite());
 }

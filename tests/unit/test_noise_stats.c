@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "stats.h"
+#include "check_run.h"
 
 START_TEST(percentile_nearest_rank)
 {
@@ -175,11 +176,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwk_check_run(suite());
 }

@@ -10,6 +10,7 @@
 #include "policy.h"
 #include "spec.h"
 #include "synth.h"
+#include "check_run.h"
 
 #define GiB (UINT64_C(1) << 30)
 #define MiB (UINT64_C(1) << 20)
@@ -521,8 +522,6 @@ int main(void)
 {
 	Suite *s = suite_create("place");
 	TCase *tc = tcase_create("place");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, too_many_cores_message);
@@ -540,9 +539,5 @@ int main(void)
 	tcase_add_test(tc, pipeline);
 	tcase_add_test(tc, memory_page_too_big);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwk_check_run(s);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "check_run.h"
 
 #ifndef LWK_EXAMPLE_CONF
 #define LWK_EXAMPLE_CONF "etc/lwk.conf"
@@ -558,8 +559,6 @@ int main(void)
 {
 	Suite *su = suite_create("policy");
 	TCase *tc = tcase_create("policy");
-	SRunner *sr;
-	int failed;
 
 	/* unchecked: one temp dir for the whole case, removed even when a test fails */
 	tcase_add_unchecked_fixture(tc, setup, teardown);
@@ -576,9 +575,5 @@ int main(void)
 	tcase_add_test(tc, test_supplementary_group);
 	tcase_add_test(tc, test_apply);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return lwk_check_run(su);
 }

@@ -10,6 +10,7 @@
 #include "place.h"
 #include "rank.h"
 #include "synth.h"
+#include "check_run.h"
 
 static struct lwk_err err;
 
@@ -512,8 +513,6 @@ int main(void)
 {
 	Suite *s = suite_create("rank");
 	TCase *tc = tcase_create("plan");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, native_shares);
 	tcase_add_test(tc, native_exact);
@@ -528,9 +527,5 @@ int main(void)
 	tcase_add_test(tc, sched_fifo);
 	tcase_add_test(tc, envp_get);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return lwk_check_run(s);
 }

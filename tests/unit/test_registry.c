@@ -18,6 +18,7 @@
 
 #include "backend.h"
 #include "registry.h"
+#include "check_run.h"
 
 #define NOCG "/sys/fs/cgroup/cpuset/lwk/unit-test-absent-7f3e"
 
@@ -497,11 +498,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwk_check_run(suite());
 }

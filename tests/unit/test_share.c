@@ -6,6 +6,7 @@
 
 #include "place.h"
 #include "synth.h"
+#include "check_run.h"
 
 static struct lwk_err err;
 
@@ -273,8 +274,6 @@ int main(void)
 {
 	Suite *s = suite_create("share");
 	TCase *tc = tcase_create("share");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, examples);
@@ -282,9 +281,5 @@ int main(void)
 	tcase_add_test(tc, errors);
 	tcase_add_loop_test(tc, properties, 0, (int)(sizeof(shapes) / sizeof(shapes[0])) * 4);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwk_check_run(s);
 }

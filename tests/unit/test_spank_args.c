@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "spank/lwk_spank.h"
+#include "check_run.h"
 
 static struct lwk_plugin pl;
 static struct lwk_err err;
@@ -167,8 +168,6 @@ int main(void)
 {
 	Suite *s = suite_create("spank_args");
 	TCase *tc = tcase_create("all");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, args_defaults);
 	tcase_add_test(tc, args_known_keys);
@@ -180,9 +179,5 @@ int main(void)
 	tcase_add_test(tc, layering);
 	tcase_add_test(tc, check_spec);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwk_check_run(s);
 }

@@ -8,6 +8,7 @@
 
 #include "list.h"
 #include "spec.h"
+#include "check_run.h"
 
 #ifndef LWK_BAD_SPECS
 #define LWK_BAD_SPECS "tests/data/bad-specs.tsv"
@@ -497,8 +498,6 @@ int main(void)
 {
 	Suite *su = suite_create("spec");
 	TCase *tc = tcase_create("spec");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_good_specs);
@@ -514,9 +513,5 @@ int main(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_list);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return lwk_check_run(su);
 }

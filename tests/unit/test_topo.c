@@ -7,6 +7,7 @@
 
 #include "synth.h"
 #include "topo.h"
+#include "check_run.h"
 
 START_TEST(synthetic_loads)
 {
@@ -200,8 +201,6 @@ int main(void)
 {
 	Suite *s = suite_create("topo");
 	TCase *tc = tcase_create("topo");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, synthetic_loads);
 	tcase_add_test(tc, synthetic_bad);
@@ -212,9 +211,5 @@ int main(void)
 	tcase_add_test(tc, slurm_cores_errors);
 	tcase_add_test(tc, cpus_to_mems);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwk_check_run(s);
 }

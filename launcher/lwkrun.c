@@ -19,6 +19,7 @@
 #include "localrank.h"
 #include "part.h"
 #include "plan.h"
+#include "sysfile.h"
 
 extern char **environ;
 
@@ -131,7 +132,7 @@ static bool hwloc_quiet(void)
 static void print_plan_whole(const struct lwkrun_plan *plan)
 {
 	char *buf = NULL;
-	size_t len = 0, off = 0;
+	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f) {
@@ -139,17 +140,8 @@ static void print_plan_whole(const struct lwkrun_plan *plan)
 		return;
 	}
 	lwkrun_plan_print(plan, f);
-	if (fclose(f) == 0) {
-		while (off < len) {
-			ssize_t n = write(STDERR_FILENO, buf + off, len - off);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			off += (size_t)n;
-		}
-	}
+	if (fclose(f) == 0)
+		(void)lwk_write_fd(STDERR_FILENO, buf, len);
 	free(buf);
 }
 

@@ -73,6 +73,21 @@ int lwk_read_all(const char *path, char **text, struct lwk_err *err)
 	return 0;
 }
 
+int lwk_write_fd(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int lwk_write_str(const char *path, const char *s, struct lwk_err *err)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);

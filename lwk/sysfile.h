@@ -15,6 +15,8 @@ int lwk_read_str(const char *path, char *buf, size_t len, struct lwk_err *err);
 /* Reads a whole (regular) file into a malloc'ed string. */
 int lwk_read_all(const char *path, char **text, struct lwk_err *err);
 int lwk_write_str(const char *path, const char *s, struct lwk_err *err);
+/* Writes all of buf to fd (retrying short writes and EINTR); 0 or -1. */
+int lwk_write_fd(int fd, const char *buf, size_t len);
 /* A cpu/node list file ("0-3,8") into set. */
 int lwk_read_list(const char *path, hwloc_bitmap_t set, struct lwk_err *err);
 int lwk_write_list(const char *path, hwloc_const_bitmap_t set, struct lwk_err *err);

@@ -28,6 +28,7 @@
 #include "lwk_spank.h"
 #include "noise.h"
 #include "partition.h"
+#include "sysfile.h"
 
 static struct {
 	int on;
@@ -167,7 +168,7 @@ static void write_report(void)
 	struct lwk_noise now;
 	struct lwk_err err;
 	char *buf = NULL;
-	size_t len = 0, off = 0;
+	size_t len = 0;
 	double secs = now_s() - rep.t0;
 	FILE *f;
 
@@ -183,17 +184,8 @@ static void write_report(void)
 	if (f) {
 		summary(f, &now, secs);
 		lwk_noise_report(f, rep.id, &now);
-		if (fclose(f))
-			len = 0;
-		while (off < len) {
-			ssize_t w = write(rep.out, buf + off, len - off);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
+		if (fclose(f) == 0)
+			(void)lwk_write_fd(rep.out, buf, len);
 		free(buf);
 	}
 	lwk_noise_fini(&now);

@@ -62,6 +62,21 @@ sc_lwk_place() {
 	restored lwk_place
 }
 
+# off_lwk NAME REPORT_LINES LWKCPUS DIAGNOSTICS: every reported task is on
+# CPUs outside LWKCPUS (which must be known).
+off_lwk() {
+	_cpus=$(printf '%s\n' "$2" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p')
+	_bad=""
+	for _c in $_cpus; do
+		if [ -z "$3" ] || [ "$3" = - ] || cpus_overlap "$_c" "$3"; then _bad="$_bad $_c"; fi
+	done
+	if [ -z "$_bad" ] && [ -n "$_cpus" ]; then
+		t_ok "$1 (LWK $3; analytics $(printf '%s ' $_cpus))"
+	else
+		t_fail "$1: on LWK cores: '$_bad' (LWK '$3'): $4"
+	fi
+}
+
 # A sim step in the LWK and an analytics step beside it on Linux cores.
 sc_analytics() {
 	begin analytics
@@ -80,15 +95,8 @@ sc_analytics() {
 	t_match "$CFG analytics: the sim step runs in the partition" '^job\.[0-9]+$' "$(field lwk "$sim")"
 	t_match "$CFG analytics: the analytics step exits 0" 'rc=0' "$OUT"
 	t_eq "$CFG analytics: two analytics tasks reported" 2 "$(printf '%s\n' "$ana" | grep -c '^host=')"
-	bad=""
-	for c in $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p'); do
-		if [ -z "$lwkcpus" ] || [ "$lwkcpus" = - ] || cpus_overlap "$c" "$lwkcpus"; then bad="$bad $c"; fi
-	done
-	if [ -z "$bad" ] && [ -n "$ana" ]; then
-		t_ok "$CFG analytics: analytics tasks never see an LWK core (LWK $lwkcpus; analytics $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p' | tr '\n' ' '))"
-	else
-		t_fail "$CFG analytics: analytics on LWK cores: '$bad' (LWK '$lwkcpus'): $(cat "$WORK/sim.out" "$WORK/ana.out")"
-	fi
+	off_lwk "$CFG analytics: analytics tasks never see an LWK core" "$ana" "$lwkcpus" \
+		"$(cat "$WORK/sim.out" "$WORK/ana.out")"
 	t_eq "$CFG analytics: analytics tasks are not told of a partition" "- -" \
 		"$(printf '%s\n' "$ana" | sed -n 's/.* lwk=\([^ ]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
 	restored analytics
@@ -109,6 +117,7 @@ sc_analytics_first() {
 	wait \$!
 	echo "analytics rc=\$?"
 	EOF
+	rm -f "$WORK/sim1.out" "$WORK/ana1.out"	# the other config's
 	run_to "$CFG analytics_first" 90 salloc -n2 sh "$WORK/analytics1.sh"
 	sim=$(lines lwk= "$(cat "$WORK/sim1.out")")
 	ana=$(lines lwk= "$(cat "$WORK/ana1.out")")
@@ -116,15 +125,8 @@ sc_analytics_first() {
 	t_match "$CFG analytics_first: the sim step runs in the partition" '^job\.[0-9]+$' "$(field lwk "$sim")"
 	t_match "$CFG analytics_first: both steps exit 0" 'sim rc=0.*analytics rc=0' "$(printf '%s ' $OUT)"
 	t_eq "$CFG analytics_first: two analytics tasks reported" 2 "$(printf '%s\n' "$ana" | grep -c '^host=')"
-	bad=""
-	for c in $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p'); do
-		if [ -z "$lwkcpus" ] || [ "$lwkcpus" = - ] || cpus_overlap "$c" "$lwkcpus"; then bad="$bad $c"; fi
-	done
-	if [ -z "$bad" ] && [ -n "$ana" ]; then
-		t_ok "$CFG analytics_first: running analytics tasks moved off the new LWK core (LWK $lwkcpus; analytics $(printf '%s\n' "$ana" | sed -n 's/.* cpus=\([^ ]*\).*/\1/p' | tr '\n' ' '))"
-	else
-		t_fail "$CFG analytics_first: analytics on LWK cores: '$bad' (LWK '$lwkcpus'): $(cat "$WORK/sim1.out" "$WORK/ana1.out"); slurmd: $(grep -h 'lwk\|launch task\|done with' "$LWK_CLUSTER_DIR"/nodes/*/slurmd.log | tail -n 8)"
-	fi
+	off_lwk "$CFG analytics_first: running analytics tasks moved off the new LWK core" "$ana" "$lwkcpus" \
+		"$(cat "$WORK/sim1.out" "$WORK/ana1.out"); slurmd: $(grep -h 'lwk\|launch task\|done with' "$LWK_CLUSTER_DIR"/nodes/*/slurmd.log | tail -n 8)"
 	restored analytics_first
 }
 

@@ -3,8 +3,10 @@
  * (the unified hierarchy with the cpuset controller). */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lwk_spank.h"
@@ -64,4 +66,40 @@ int lwk_cpuset_move(const char *dir, pid_t pid)
 	if (fclose(f))
 		rc = -1;
 	return rc;
+}
+
+/* --- Warming the cgroup migration lock.
+ * The first cgroup migration after a quiet spell waits for an RCU grace
+ * period (the kernel's cgroup_threadgroup_rwsem switching to its writer
+ * mode: ~9 ms here); migrations within a grace period of the last one do
+ * not. Making a partition migrates the node's tasks; a step then moves
+ * slurmstepd and its tasks. A thread that moves itself into the cpuset it is
+ * already in (a no-op for the task) takes that wait in parallel with the
+ * step's own work (topology, placement, the registry, IRQ steering) instead
+ * of in series with it. Kernels with favordynmods never wait. */
+static void *warm_thread(void *arg)
+{
+	char dir[PATH_MAX], root[PATH_MAX], path[PATH_MAX + 16], buf[32];
+	long tid = (long)syscall(SYS_gettid);
+	FILE *f;
+
+	(void)arg;
+	if (lwk_cpuset_of("self", dir, sizeof(dir), root, sizeof(root)))
+		return NULL;
+	/* v1: one thread ("tasks"); v2: its process, to where it already is */
+	snprintf(path, sizeof(path), "%s/%s", dir,
+		 strcmp(root, "/sys/fs/cgroup/cpuset") == 0 ? "tasks" : "cgroup.procs");
+	f = fopen(path, "we");
+	if (!f)
+		return NULL;
+	snprintf(buf, sizeof(buf), "%ld\n", strcmp(root, "/sys/fs/cgroup/cpuset") == 0 ?
+		 tid : (long)getpid());
+	fputs(buf, f);
+	fclose(f);
+	return NULL;
+}
+
+int lwk_cpuset_warm(pthread_t *th)
+{
+	return pthread_create(th, NULL, warm_thread, NULL) == 0 ? 0 : -1;
 }

@@ -20,6 +20,7 @@
 #define LWK_SPANK_H
 
 #include <hwloc.h>
+#include <pthread.h>
 #include <slurm/spank.h>
 
 #include "error.h"
@@ -95,6 +96,9 @@ int lwk_slurmd_init(spank_t sp);
  * the root of its hierarchy; moves process pid (all threads) into dir. */
 int lwk_cpuset_of(const char *pid, char *dir, size_t len, char *root, size_t rlen);
 int lwk_cpuset_move(const char *dir, pid_t pid);
+/* Starts a thread that takes the kernel's wait before a first cgroup
+ * migration now, in parallel (cpuset.c); pthread_join it before forking. */
+int lwk_cpuset_warm(pthread_t *th);
 
 /* trim.c: after the job's partition was made on this node, the threads of
  * the job's earlier steps lose the LWK CPUs from their affinity (those

@@ -66,6 +66,8 @@ static struct {
 	unsigned forked;		/* task_post_fork calls so far */
 	int held;			/* hold is lwk_partition_hold's, while forking */
 	int hold;
+	int warm;			/* warm_th runs (lwk_cpuset_warm) */
+	pthread_t warm_th;
 	uint32_t ntasks;		/* local tasks of the step */
 	int plan_ok;			/* in a task: plan is its rank's */
 	struct lwk_rank_plan plan;
@@ -204,6 +206,13 @@ static hwloc_bitmap_t step_cpus(spank_t sp)
 	return b;
 }
 
+static void warm_join(void)
+{
+	if (st.warm)
+		pthread_join(st.warm_th, NULL);
+	st.warm = 0;
+}
+
 static void hop_out(spank_t sp)
 {
 	char root[PATH_MAX];
@@ -211,6 +220,7 @@ static void hop_out(spank_t sp)
 	struct lwk_err err;
 	int rc;
 
+	warm_join();
 	if (!st.alloc || st.home[0])
 		return;
 	want = step_cpus(sp);
@@ -380,8 +390,12 @@ int lwk_stepd_post_opt(spank_t sp)
 	}
 
 	st.lwk = 1;
+	/* the partition and the fork hop migrate tasks: take the kernel's
+	 * wait for that now, beside the work below (cpuset.c) */
+	st.warm = lwk_cpuset_warm(&st.warm_th) == 0;
 	if (lwk_check_spec(&lwk_plugin.pol, text, uid, gid, &spec, &st.err)) {
 		fail("spec");
+		warm_join();
 		return 0;
 	}
 	lwk_spec_format(&spec, st.spec_text, sizeof(st.spec_text));
@@ -709,6 +723,7 @@ int lwk_stepd_task_exit(spank_t sp)
 
 int lwk_stepd_exit(spank_t sp)
 {
+	warm_join();
 	hop_back();
 	release_hold();
 	lwk_step_report_end();

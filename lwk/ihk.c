@@ -217,7 +217,11 @@ void lwk_ihk_open(struct lwk_ihk *h)
 		bindir = lwk_cmd_find(bindirs, "ihkconfig");
 	if (bindir)
 		snprintf(h->bindir, sizeof(h->bindir), "%s", bindir);
-	if (!lib) {
+	if (access(h->dev, F_OK) < 0) {
+		/* no IHK on this node (lwk_ihk_present says so): no library to
+		 * look for, which spares every partition's backend:auto probe a
+		 * loader search through a dozen directories */
+	} else if (!lib) {
 		/* McKernel installs libihk beside its sbin, off the loader's path */
 		static const char *const libs[] = {
 			"libihk.so", "/opt/mckernel/lib64/libihk.so", "/opt/mckernel/lib/libihk.so",

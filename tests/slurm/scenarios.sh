@@ -376,10 +376,13 @@ sc_sbatch() {
 		"echo script; $WORK/report; echo step-inherit; srun -n1 $WORK/report; echo step-none; srun --lwk=none -n1 $WORK/report; echo step-own; srun --lwk=report:off -n1 $WORK/report"
 	t_eq "$CFG sbatch: sbatch --wait exits 0" 0 "$RC"
 	o=$(cat "$WORK/sbatch.out" 2>/dev/null)
-	script=$(printf '%s\n' "$o" | sed -n '/^script$/{n;p}')
-	inh=$(printf '%s\n' "$o" | sed -n '/^step-inherit$/{n;p}')
-	none=$(printf '%s\n' "$o" | sed -n '/^step-none$/{n;p}')
-	own=$(printf '%s\n' "$o" | sed -n '/^step-own$/{n;p}')
+	# the Nth line after a marker, srun's own messages ("step creation
+	# temporarily disabled, retrying") left out
+	after() { printf '%s\n' "$o" | grep -v '^srun: ' | sed -n "/^$1\$/{n;${2:+n;}p}"; }
+	script=$(after script)
+	inh=$(after step-inherit)
+	none=$(after step-none)
+	own=$(after step-own)
 	t_eq "$CFG sbatch: the batch script itself is not in the LWK" - "$(field lwk "$script")"
 	t_match "$CFG sbatch: a step without --lwk inherits sbatch's --lwk" '^job\.[0-9]+$' "$(field lwk "$inh")"
 	t_eq "$CFG sbatch: srun --lwk=none opts a step out" - "$(field lwk "$none")"
@@ -395,7 +398,7 @@ sc_sbatch() {
 	t_eq "$CFG sbatch: the job's output has one step noise report" 1 \
 		"$(printf '%s\n' "$o" | grep -c '^lwk: job [0-9]* step [0-9]* on ')"
 	t_match "$CFG sbatch: ... right after the inheriting step's output" '^lwk: job [0-9]+ step [0-9]+ on ' \
-		"$(printf '%s\n' "$o" | sed -n '/^step-inherit$/{n;n;p}')"
+		"$(after step-inherit 2)"
 	restored sbatch
 }
 

@@ -250,9 +250,10 @@ void lwk_noise_sub(struct lwk_noise *now, const struct lwk_noise *base)
 		if (!b)
 			continue;
 		for (int k = 0; k < LWK_NOISE_NKINDS; k++) {
-			uint64_t *c = &now->cpu[i].count[k];
+			uint64_t *c = &now->cpu[i].count[k], *t = &now->cpu[i].ns[k];
 
 			*c = *c > b->count[k] ? *c - b->count[k] : 0;
+			*t = *t > b->ns[k] ? *t - b->ns[k] : 0;
 		}
 	}
 }

@@ -73,7 +73,9 @@ int lwk_noise_read_kmod(const char *sysdir, hwloc_const_bitmap_t cpus, struct lw
 			struct lwk_err *err);
 int lwk_noise_read_proc(const char *procdir, hwloc_const_bitmap_t cpus, struct lwk_noise *out,
 			struct lwk_err *err);
-/* now -= base, per CPU present in both, counts only, never below zero. */
+/* now -= base, per CPU present in both, never below zero: counts and
+ * times (a /proc baseline has no times). The worst single interruption
+ * cannot be subtracted: max_ns stays now's. */
 void lwk_noise_sub(struct lwk_noise *now, const struct lwk_noise *base);
 int lwk_noise_save(const struct lwk_noise *n, const char *path, struct lwk_err *err);
 int lwk_noise_load(const char *path, struct lwk_noise *out, struct lwk_err *err);

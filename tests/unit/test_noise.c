@@ -274,6 +274,31 @@ START_TEST(report_counts_only)
 }
 END_TEST
 
+/* The delta of two lwk.ko readings (a step's window): counts and times
+ * subtracted, the worst one kept. */
+START_TEST(timed_delta)
+{
+	hwloc_bitmap_t cpus = set_of("2");
+	struct lwk_noise base, now;
+	struct lwk_err err = { 0 };
+
+	sub("cpu2");
+	put("cpu2/stats", "irq 1 1000 1000\ntimer 10 50000 9000\n");
+	ck_assert_int_eq(lwk_noise_read_kmod(dir, cpus, &base, &err), 0);
+	put("cpu2/stats", "irq 3 4000 2500\ntimer 12 52000 9000\n");
+	ck_assert_int_eq(lwk_noise_read_kmod(dir, cpus, &now, &err), 0);
+	lwk_noise_sub(&now, &base);
+	ck_assert_uint_eq(now.cpu[0].count[LWK_NOISE_IRQ], 2);
+	ck_assert_uint_eq(now.cpu[0].ns[LWK_NOISE_IRQ], 3000);
+	ck_assert_uint_eq(now.cpu[0].max_ns[LWK_NOISE_IRQ], 2500);
+	ck_assert_uint_eq(now.cpu[0].count[LWK_NOISE_TIMER], 2);
+	ck_assert_uint_eq(now.cpu[0].ns[LWK_NOISE_TIMER], 2000);
+	lwk_noise_fini(&now);
+	lwk_noise_fini(&base);
+	hwloc_bitmap_free(cpus);
+}
+END_TEST
+
 START_TEST(kind_names)
 {
 	ck_assert_str_eq(lwk_noise_kind_name(LWK_NOISE_IRQ), "irq");
@@ -295,6 +320,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, baseline_round_trip_and_delta);
 	tcase_add_test(tc, report_timed);
 	tcase_add_test(tc, report_counts_only);
+	tcase_add_test(tc, timed_delta);
 	tcase_add_test(tc, kind_names);
 	suite_add_tcase(s, tc);
 	return s;

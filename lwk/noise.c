@@ -364,27 +364,47 @@ int lwk_noise_since(hwloc_const_bitmap_t cpus, const char *basefile, struct lwk_
 
 /* --- the report ------------------------------------------------------------- */
 
+void lwk_noise_total(const struct lwk_noise *n, struct lwk_noise_cpu *total)
+{
+	memset(total, 0, sizeof(*total));
+	for (unsigned i = 0; i < n->ncpu; i++)
+		for (int k = 0; k < LWK_NOISE_NKINDS; k++) {
+			total->count[k] += n->cpu[i].count[k];
+			total->ns[k] += n->cpu[i].ns[k];
+			if (n->cpu[i].max_ns[k] > total->max_ns[k])
+				total->max_ns[k] = n->cpu[i].max_ns[k];
+		}
+}
+
+struct lwk_noise_sum lwk_noise_cpu_sum(const struct lwk_noise_cpu *c)
+{
+	struct lwk_noise_sum s = { .worst_kind = -1 };
+
+	for (int k = 0; k < LWK_NOISE_NKINDS; k++) {
+		s.count += c->count[k];
+		s.ns += c->ns[k];
+		if (c->max_ns[k] > s.worst_ns) {
+			s.worst_ns = c->max_ns[k];
+			s.worst_kind = k;
+		}
+	}
+	return s;
+}
+
 static void report_row(FILE *f, const char *label, const struct lwk_noise_cpu *c, bool timed)
 {
-	uint64_t stolen = 0, worst = 0;
-	int wk = -1;
+	struct lwk_noise_sum s = lwk_noise_cpu_sum(c);
 
 	fprintf(f, "  %-5s", label);
 	for (int k = 0; k < LWK_NOISE_NKINDS; k++) {
-		if (k == LWK_NOISE_PREEMPT && !timed) {
+		if (k == LWK_NOISE_PREEMPT && !timed)
 			fprintf(f, " %8s", "-");
-			continue;
-		}
-		fprintf(f, " %8" PRIu64, c->count[k]);
-		stolen += c->ns[k];
-		if (c->max_ns[k] > worst) {
-			worst = c->max_ns[k];
-			wk = k;
-		}
+		else
+			fprintf(f, " %8" PRIu64, c->count[k]);
 	}
 	if (timed)
-		fprintf(f, " %12.1f %10.1f %s", stolen / 1e3, worst / 1e3,
-			wk >= 0 ? kind_name[wk] : "-");
+		fprintf(f, " %12.1f %10.1f %s", s.ns / 1e3, s.worst_ns / 1e3,
+			s.worst_kind >= 0 ? kind_name[s.worst_kind] : "-");
 	fputc('\n', f);
 }
 
@@ -392,7 +412,6 @@ void lwk_noise_report(FILE *f, const char *id, const struct lwk_noise *n)
 {
 	struct lwk_noise_cpu total;
 
-	memset(&total, 0, sizeof(total));
 	fprintf(f, "lwk: noise of partition %s on %u CPU%s (%s)\n", id, n->ncpu,
 		n->ncpu == 1 ? "" : "s",
 		n->timed ? "lwk.ko; times in microseconds, exclusive of nested interruptions"
@@ -409,13 +428,9 @@ void lwk_noise_report(FILE *f, const char *id, const struct lwk_noise *n)
 
 		snprintf(label, sizeof(label), "%u", c->cpu);
 		report_row(f, label, c, n->timed);
-		for (int k = 0; k < LWK_NOISE_NKINDS; k++) {
-			total.count[k] += c->count[k];
-			total.ns[k] += c->ns[k];
-			if (c->max_ns[k] > total.max_ns[k])
-				total.max_ns[k] = c->max_ns[k];
-		}
 	}
-	if (n->ncpu > 1)
+	if (n->ncpu > 1) {
+		lwk_noise_total(n, &total);
 		report_row(f, "all", &total, n->timed);
+	}
 }

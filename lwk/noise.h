@@ -62,6 +62,18 @@ int lwk_noise_unwatch(hwloc_const_bitmap_t cpus, struct lwk_err *err);
 int lwk_noise_since(hwloc_const_bitmap_t cpus, const char *basefile, struct lwk_noise *out,
 		    struct lwk_err *err);
 
+/* Per kind, over the CPUs of n: counts and times summed, the worst single
+ * interruption of any CPU (the report's "all" row). */
+void lwk_noise_total(const struct lwk_noise *n, struct lwk_noise_cpu *total);
+
+/* Over the kinds of c: interruptions, time stolen, and the worst single one
+ * with its kind (-1 if none was timed). */
+struct lwk_noise_sum {
+	uint64_t count, ns, worst_ns;
+	int worst_kind;
+};
+struct lwk_noise_sum lwk_noise_cpu_sum(const struct lwk_noise_cpu *c);
+
 /* Writes the report of partition id: per CPU, interruptions by kind, time
  * stolen and the worst single interruption, then the totals. */
 void lwk_noise_report(FILE *f, const char *id, const struct lwk_noise *n);

@@ -136,28 +136,21 @@ static void receive(void)
 
 static void summary(FILE *f, const struct lwk_noise *n, double secs)
 {
-	uint64_t count = 0, ns = 0, worst = 0;
+	struct lwk_noise_cpu total;
+	struct lwk_noise_sum all;
 	char host[64] = "";
-	int wk = -1;
 
-	for (unsigned i = 0; i < n->ncpu; i++)
-		for (int k = 0; k < LWK_NOISE_NKINDS; k++) {
-			count += n->cpu[i].count[k];
-			ns += n->cpu[i].ns[k];
-			if (n->cpu[i].max_ns[k] > worst) {
-				worst = n->cpu[i].max_ns[k];
-				wk = k;
-			}
-		}
+	lwk_noise_total(n, &total);
+	all = lwk_noise_cpu_sum(&total);
 	if (gethostname(host, sizeof(host) - 1) < 0 || !host[0])
 		snprintf(host, sizeof(host), "this node");
 	fprintf(f, "lwk: job %" PRIu32 " step %" PRIu32 " on %s: %" PRIu64
-		" interruption%s of %u LWK CPU%s in %.2f s", rep.job, rep.step, host, count,
-		count == 1 ? "" : "s", n->ncpu, n->ncpu == 1 ? "" : "s", secs);
+		" interruption%s of %u LWK CPU%s in %.2f s", rep.job, rep.step, host, all.count,
+		all.count == 1 ? "" : "s", n->ncpu, n->ncpu == 1 ? "" : "s", secs);
 	if (n->timed && secs > 0 && n->ncpu)
 		fprintf(f, ", %.4f %% of their time (worst %.1f us, %s%s)",
-			100.0 * ns / 1e9 / (secs * n->ncpu), worst / 1e3,
-			wk >= 0 ? lwk_noise_kind_name(wk) : "-",
+			100.0 * all.ns / 1e9 / (secs * n->ncpu), all.worst_ns / 1e3,
+			all.worst_kind >= 0 ? lwk_noise_kind_name(all.worst_kind) : "-",
 			rep.made ? "" : ", since the partition was made");
 	fputc('\n', f);
 }

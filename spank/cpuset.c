@@ -80,20 +80,19 @@ int lwk_cpuset_move(const char *dir, pid_t pid)
 static void *warm_thread(void *arg)
 {
 	char dir[PATH_MAX], root[PATH_MAX], path[PATH_MAX + 16], buf[32];
-	long tid = (long)syscall(SYS_gettid);
 	FILE *f;
+	int v1;
 
 	(void)arg;
 	if (lwk_cpuset_of("self", dir, sizeof(dir), root, sizeof(root)))
 		return NULL;
 	/* v1: one thread ("tasks"); v2: its process, to where it already is */
-	snprintf(path, sizeof(path), "%s/%s", dir,
-		 strcmp(root, "/sys/fs/cgroup/cpuset") == 0 ? "tasks" : "cgroup.procs");
+	v1 = strcmp(root, "/sys/fs/cgroup/cpuset") == 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, v1 ? "tasks" : "cgroup.procs");
 	f = fopen(path, "we");
 	if (!f)
 		return NULL;
-	snprintf(buf, sizeof(buf), "%ld\n", strcmp(root, "/sys/fs/cgroup/cpuset") == 0 ?
-		 tid : (long)getpid());
+	snprintf(buf, sizeof(buf), "%ld\n", v1 ? (long)syscall(SYS_gettid) : (long)getpid());
 	fputs(buf, f);
 	fclose(f);
 	return NULL;

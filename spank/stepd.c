@@ -564,7 +564,7 @@ static int job_env_set(void *ctx, const char *name, const char *value)
  * the partition, the spec's pages: and sched:, the user's environment. */
 static int plan_task(spank_t sp)
 {
-	uint32_t rank = 0, nranks = 0;
+	uint32_t rank = 0;
 	struct job_env je = { .sp = sp };
 	struct lwk_rank_req req;
 	int rc;
@@ -572,7 +572,6 @@ static int plan_task(spank_t sp)
 	if (st.plan_ok)
 		return 0;
 	spank_get_item(sp, S_TASK_ID, &rank);
-	spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &nranks);
 	memset(&req, 0, sizeof(req));
 	req.backend = st.part.backend;
 	req.cpus = st.part.cpus;
@@ -580,7 +579,7 @@ static int plan_task(spank_t sp)
 	req.pages = st.pages;
 	req.sched = st.sched;
 	req.rank = rank;
-	req.size = nranks ? nranks : 1;
+	req.size = st.ntasks ? st.ntasks : 1;
 	req.getenv = job_env_get;
 	req.getenv_ctx = &je;
 	lwk_rank_plan_init(&st.plan);
@@ -705,12 +704,8 @@ int lwk_stepd_task_init(spank_t sp)
 		lwk_user_error(&st.err);
 		return -1;
 	}
-	if (st.lwk) {
-		uint32_t id = 0;
-
-		if (spank_get_item(sp, S_TASK_ID, &id) == ESPANK_SUCCESS)
-			lwk_step_report_task_init(id);
-	}
+	if (st.lwk)
+		lwk_step_report_task_init(st.plan.rank);
 	return 0;
 }
 

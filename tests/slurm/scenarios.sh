@@ -110,7 +110,7 @@ sc_analytics_first() {
 	begin analytics_first
 	cat > "$WORK/analytics1.sh" <<-EOF
 	#!/bin/sh
-	srun --overlap -n2 sh -c 'i=0; while ! grep -q "^host=" "$WORK/sim1.out" 2>/dev/null && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done; exec "$WORK/report"' > "$WORK/ana1.out" 2>&1 &
+	srun --overlap -n2 "$WORK/report_after" "$WORK/sim1.out" > "$WORK/ana1.out" 2>&1 &
 	sleep 2
 	srun --lwk=cores:1 -n1 "$WORK/report" > "$WORK/sim1.out" 2>&1
 	echo "sim rc=\$?"
@@ -137,7 +137,7 @@ sc_analytics_race() {
 	begin analytics_race
 	cat > "$WORK/race.sh" <<-EOF
 	#!/bin/sh
-	srun --overlap -n1 sh -c 'i=0; while ! grep -q "^host=" "$WORK/race.sim" 2>/dev/null && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done; exec "$WORK/report"' > "$WORK/race.ana" 2>&1 &
+	srun --overlap -n1 "$WORK/report_after" "$WORK/race.sim" > "$WORK/race.ana" 2>&1 &
 	srun --lwk=cores:1 -n1 "$WORK/report" 3 > "$WORK/race.sim" 2>&1
 	echo "sim rc=\$?"
 	wait \$!

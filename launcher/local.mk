@@ -2,7 +2,6 @@
 bin_PROGRAMS += launcher/lwkrun
 launcher_lwkrun_SOURCES = \
 	launcher/lwkrun.c \
-	launcher/env.h \
 	launcher/localrank.c launcher/localrank.h \
 	launcher/part.c launcher/part.h \
 	launcher/plan.c launcher/plan.h \

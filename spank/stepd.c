@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "launcher/env.h"
+#include "env.h"
 #include "lwk_spank.h"
 #include "partition.h"
 #include "place.h"

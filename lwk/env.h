@@ -5,8 +5,8 @@
  * rank's share and exports the LWK_* "rank" variables to the program. All CPU
  * and NUMA lists are OS indexes in hwloc list syntax ("0-3,8").
  */
-#ifndef LWKRUN_ENV_H
-#define LWKRUN_ENV_H
+#ifndef LWK_ENV_H
+#define LWK_ENV_H
 
 /* Set by the plugin (partition, node-wide). LWK_CPUS is required, the others
  * are optional. */

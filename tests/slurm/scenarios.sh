@@ -508,3 +508,214 @@ sc_omp_env() {
 	same_as_lwkrun "omp_env 4k"
 	restored omp_env
 }
+
+# --- sizing (issue 14): the cluster of the "sizing" phase of run has
+# contrib/slurm/cli_filter.lua and job_submit.lua installed (cluster --lua)
+# and min_linux_cores=1, as a site would: --lwk=cores:N alone asks Slurm for
+# N+1 CPUs per node.
+
+# ncpus JOB: NumCPUs of a job Slurm still knows
+ncpus() { scontrol show job "$1" 2>/dev/null | sed -n 's/.*NumCPUs=\([0-9]*\).*/\1/p' | head -n 1; }
+next_job() { scontrol show config | sed -n 's/^NEXT_JOB_ID *= *//p'; }
+
+# sized NAME EXPECTED_CPUS: the report in $OUT ran in a partition of a job
+# of EXPECTED_CPUS CPUs
+sized() {
+	_l=$(lines 'lwk=job' "$OUT" | head -n 1)
+	_job=$(field lwk "$_l" | sed 's/^job\.//')
+	if [ "$RC" = 0 ] && [ -n "$_job" ] && cpus_within "$(field cpus "$_l")" "$(field lwkcpus "$_l")"; then
+		t_ok "$CFG sizing: $1: exits 0, its task on the LWK cores ($(field cpus "$_l"))"
+	else
+		t_fail "$CFG sizing: $1: rc=$RC: $OUT"
+	fi
+	t_eq "$CFG sizing: $1: the job got $2 CPUs" "$2" "$(ncpus "$_job")"
+}
+
+# refused NAME PATTERN CMD...: one lwk: line matching PATTERN, non-zero
+# exit, no job submitted
+refused() {
+	_name=$1
+	_pat=$2
+	shift 2
+	_n0=$(next_job)
+	run_to "$CFG sizing $_name" 30 "$@"
+	_l=$(printf '%s\n' "$OUT" | grep -c '^lwk: ')
+	if [ "$RC" != 0 ] && [ "$RC" != 124 ] && [ "$_l" = 1 ] &&
+	   printf '%s\n' "$OUT" | grep '^lwk: ' | grep -Eq -- "$_pat"; then
+		t_ok "$CFG sizing: $_name: refused at submit time: $(printf '%s\n' "$OUT" | grep '^lwk: ')"
+	else
+		t_fail "$CFG sizing: $_name: rc=$RC, want one lwk: line matching /$_pat/: $OUT"
+	fi
+	t_eq "$CFG sizing: $_name: no job submitted" "$_n0" "$(next_job)"
+}
+
+sc_sizing() {
+	begin sizing
+	run_to "$CFG sizing srun" 60 srun --lwk=cores:1 "$WORK/report"
+	sized "srun --lwk=cores:1 (no -n/-c)" 2
+	run_to "$CFG sizing sbatch" 90 sbatch --wait --lwk=cores:1 -o "$WORK/size.out" --wrap "srun $WORK/report"
+	OUT=$(cat "$WORK/size.out" 2>/dev/null)
+	sized "sbatch --lwk=cores:1, its srun step" 2
+	run_to "$CFG sizing salloc" 90 salloc --lwk=cores:1 srun "$WORK/report"
+	sized "salloc --lwk=cores:1, its srun step" 2
+	run_to "$CFG sizing util" 60 srun -p emu --lwk=cores:1,util:1 "$WORK/report"
+	sized "srun --lwk=cores:1,util:1 (util counts as kept on Linux)" 2
+
+	# hetjob: the component with --lwk is sized, the other is not
+	run_to "$CFG sizing het" 90 srun -p emu --lwk=cores:1 "$WORK/report" : -p emu "$WORK/report"
+	sized "hetjob srun --lwk=cores:1 A : B, component A" 2
+	ana=$(lines 'lwk=-' "$OUT")
+	t_eq "$CFG sizing: hetjob component B runs outside the LWK on the 1 CPU it asked for" "1 1" \
+		"$(printf '%s\n' "$ana" | grep -c host=) $(expand "$(field cpus "$ana")" | wc -w)"
+
+	# explicit sizes are the user's
+	run_to "$CFG sizing -c2" 60 srun --lwk=cores:1 -c2 "$WORK/report"
+	sized "srun --lwk=cores:1 -c2 (left alone)" 2
+	run_to "$CFG sizing exclusive" 60 srun --lwk=cores:1 --exclusive "$WORK/report"
+	sized "srun --lwk=cores:1 --exclusive (left alone: the whole node)" "$(sinfo -h -n "$LWK_CLUSTER_HOST" -o %c)"
+	refused "srun --lwk=cores:1 -c1" 'needs 2 CPUs on each node .*at most 1 on a node: add --mincpus=2' \
+		srun --lwk=cores:1 -c1 "$WORK/report"
+	refused "sbatch --lwk=cores:2 -n2" 'needs 3 CPUs on each node .*at most 2 on a node' \
+		sbatch --lwk=cores:2 -n2 -o /dev/null --wrap true
+
+	# shares of the job: only with a size
+	refused "srun --lwk=cores:all" "'cores:all' takes a share of the job's cores.*give it one" \
+		srun --lwk=cores:all "$WORK/report"
+	refused "salloc --lwk=cores:50%" "'cores:50%' takes a share" salloc --lwk=cores:50% true
+	run_to "$CFG sizing 50%" 60 srun --lwk=cores:50% -c2 "$WORK/report"
+	sized "srun --lwk=cores:50% -c2" 2
+
+	# beyond any node: Slurm would refuse it anyway, the filter says why
+	refused "srun --lwk=cores:60" "'cores:60' needs 61 CPUs .*largest node of the default partition has [0-9]+" \
+		srun --lwk=cores:60 "$WORK/report"
+	# a bad spec is the plugin's: still its one line
+	refused "srun --lwk=cores:6O" "'cores:6O': cores expects" srun --lwk=cores:6O true
+
+	# a client without the cli_filter: job_submit.lua sizes and guards
+	run_to "$CFG sizing nofilter" 60 env SLURM_CONF="$LWK_CLUSTER_DIR/etc-nofilter/slurm.conf" \
+		srun --lwk=cores:1 "$WORK/report"
+	sized "without the cli_filter, srun --lwk=cores:1 (sized by job_submit.lua)" 2
+	run_to "$CFG sizing nofilter -c1" 30 env SLURM_CONF="$LWK_CLUSTER_DIR/etc-nofilter/slurm.conf" \
+		srun --lwk=cores:1 -c1 "$WORK/report"
+	if [ "$RC" != 0 ] && [ "$(printf '%s\n' "$OUT" | grep -c 'lwk: ')" = 1 ] &&
+	   printf '%s\n' "$OUT" | grep -q "lwk: 'cores:1' needs 2 CPUs" && [ -z "$(lines host= "$OUT")" ]; then
+		t_ok "$CFG sizing: without the cli_filter, srun --lwk=cores:1 -c1 refused by job_submit.lua: $(printf '%s\n' "$OUT" | grep 'lwk: ')"
+	else
+		t_fail "$CFG sizing: without the cli_filter, srun --lwk=cores:1 -c1: rc=$RC: $OUT"
+	fi
+	restored sizing
+}
+
+# --- real analytics (issue 14): a Dask cluster (bench/dask_wordcount: a
+# scheduler and dask-worker nannies and workers, started as a Slurm step)
+# word-counting beside an MPI BSP simulation (bench/bsp_mpi) in the LWK.
+# While both run, every thread of every process the framework started is
+# read from /proc (not only the step's first task) and must be on Linux
+# cores; after the step, none of them may be left.
+
+# dask_threads DIR: "pid/tid name cpus" of every thread of every process
+# started with LWK_DASK_DIR=DIR (dask_wordcount puts it in all of them)
+dask_threads() {
+	for _e in /proc/[0-9]*/environ; do
+		grep -qxzF "LWK_DASK_DIR=$1" "$_e" 2>/dev/null || continue
+		_p=${_e#/proc/}
+		_p=${_p%/environ}
+		for _t in /proc/"$_p"/task/*; do
+			printf '%s/%s %s %s\n' "$_p" "${_t##*/}" \
+				"$(sed -n 's/^Name:[[:space:]]*//p' "$_t/status" 2>/dev/null | tr ' ' _)" \
+				"$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$_t/status" 2>/dev/null)"
+		done
+	done
+}
+
+# lwk_cpus_now: the CPUs of this cluster's partitions ("" if none yet)
+lwk_cpus_now() {
+	for _j in $(squeue -h -o %A 2>/dev/null); do
+		cat "/sys/fs/cgroup/cpuset/lwk/job.$_j/cpuset.cpus" 2>/dev/null
+	done | tr '\n' ',' | sed 's/,$//'
+}
+
+# dask_sample DIR OUTFILE: once the Dask cluster is ready and a partition
+# exists, writes "lwk=CPUS" and the threads to OUTFILE (within 240 s)
+dask_sample() {
+	_i=0
+	while [ $_i -lt 1200 ]; do
+		if [ -e "$1/ready" ] && [ -n "$(lwk_cpus_now)" ]; then
+			sleep 1	# past the Client's start: its threads run
+			{ echo "lwk=$(lwk_cpus_now)"; dask_threads "$1"; } > "$2"
+			return 0
+		fi
+		sleep 0.2
+		_i=$((_i + 1))
+	done
+	echo "lwk=" > "$2"
+}
+
+# dask_check NAME SAMPLE DIR OUTPUT: the sampled threads are all off the
+# LWK cores, the word count was right, and no process of it is left
+dask_check() {
+	_lwk=$(sed -n 's/^lwk=//p' "$2")
+	_thr=$(grep -v '^lwk=' "$2")
+	_np=$(printf '%s\n' "$_thr" | grep . | cut -d/ -f1 | sort -u | wc -l)
+	_nt=$(printf '%s\n' "$_thr" | grep -c .)
+	_bad=$(printf '%s\n' "$_thr" | while read -r _id _name _c; do
+		[ -n "$_id" ] || continue
+		if [ -z "$_c" ] || cpus_overlap "$_c" "$_lwk"; then echo "$_id($_name:$_c)"; fi
+	done | tr '\n' ' ')
+	# a scheduler, the client's process, a nanny and its worker at least
+	if [ -n "$_lwk" ] && [ "$_np" -ge 4 ] && [ -z "$_bad" ]; then
+		t_ok "$CFG $1: all $_nt threads of the framework's $_np processes on Linux cores while the LWK ($_lwk) ran the simulation"
+	else
+		t_fail "$CFG $1: LWK '$_lwk', $_np processes, $_nt threads, on LWK cores: '$_bad': $(printf '%s' "$_thr" | tr '\n' ' ')"
+	fi
+	t_match "$CFG $1: the Dask word count completed and was right" \
+		'^dask: workers=[0-9]+ .*rounds=[1-9][0-9]* .*check=ok$' "$(printf '%s\n' "$4" | grep '^dask: ')"
+	_i=0
+	while [ -n "$(dask_threads "$3")" ] && [ $_i -lt 75 ]; do sleep 0.2; _i=$((_i + 1)); done
+	t_eq "$CFG $1: no process of the framework left after the step" "" \
+		"$(dask_threads "$3" | cut -d/ -f1 | sort -u | tr '\n' ' ')"
+}
+
+# the --overlap scenario: sim step in the LWK, Dask step on the Linux core
+sc_dask_overlap() {
+	begin dask_overlap
+	dd="$WORK/dask-overlap"
+	rm -rf "$dd"
+	cat > "$WORK/dask_overlap.sh" <<-EOF
+	#!/bin/sh
+	srun --mpi=pmix_v4 "$WORK/bsp_mpi" --seconds 25 > "$WORK/dsim.out" 2>&1 &
+	while [ ! -d /sys/fs/cgroup/cpuset/lwk/job.\$SLURM_JOB_ID ]; do sleep 0.2; done
+	srun --overlap --lwk=none -n2 -c1 "$SRCDIR/bench/dask_wordcount" --dir "$dd" --seconds 8 > "$WORK/dana.out" 2>&1
+	echo "analytics rc=\$?"
+	wait
+	echo "sim rc=\$?"
+	EOF
+	dask_sample "$dd" "$WORK/dask_overlap.sample" &
+	spid=$!
+	run_to "$CFG dask_overlap" 240 salloc --lwk=cores:1 sh "$WORK/dask_overlap.sh"
+	wait $spid
+	t_match "$CFG dask_overlap: salloc --lwk=cores:1: the sim and the Dask step exit 0" \
+		'analytics rc=0.*sim rc=0' "$(printf '%s ' $OUT)"
+	t_match "$CFG dask_overlap: the MPI simulation ran on its LWK core" '^bsp: ranks=1 iters=[0-9]+' \
+		"$(grep '^bsp: ' "$WORK/dsim.out")"
+	dask_check dask_overlap "$WORK/dask_overlap.sample" "$dd" "$(cat "$WORK/dana.out")"
+	restored dask_overlap
+}
+
+# the heterogeneous job: sim component in the LWK of one node, Dask
+# component (scheduler + worker) on another
+sc_dask_het() {
+	begin dask_het
+	dd="$WORK/dask-het"
+	rm -rf "$dd"
+	dask_sample "$dd" "$WORK/dask_het.sample" &
+	spid=$!
+	run_to "$CFG dask_het" 240 srun -p emu --lwk=cores:1 --mpi=pmix_v4 "$WORK/bsp_mpi" --seconds 25 : \
+		-p emu -N1 -n2 "$SRCDIR/bench/dask_wordcount" --dir "$dd" --seconds 8
+	wait $spid
+	t_eq "$CFG dask_het: srun --lwk=cores:1 SIM : -n2 DASK exits 0" 0 "$RC"
+	t_match "$CFG dask_het: the MPI simulation ran in the LWK component" '^bsp: ranks=1 iters=[0-9]+' \
+		"$(printf '%s\n' "$OUT" | grep '^bsp: ')"
+	dask_check dask_het "$WORK/dask_het.sample" "$dd" "$OUT"
+	restored dask_het
+}

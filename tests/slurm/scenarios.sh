@@ -616,14 +616,13 @@ sc_sizing() {
 # dask_threads DIR: "pid/tid name cpus" of every thread of every process
 # started with LWK_DASK_DIR=DIR (dask_wordcount puts it in all of them)
 dask_threads() {
-	for _e in /proc/[0-9]*/environ; do
-		grep -qxzF "LWK_DASK_DIR=$1" "$_e" 2>/dev/null || continue
-		_p=${_e#/proc/}
-		_p=${_p%/environ}
+	# one ps for every environment (grepping /proc/*/environ takes seconds)
+	ps -e e -ww -o pid= -o args= > "$WORK/ps.env" 2>/dev/null
+	for _p in $(sed 's/$/ /' "$WORK/ps.env" | grep -F " LWK_DASK_DIR=$1 " | awk '{ print $1 }'); do
 		for _t in /proc/"$_p"/task/*; do
-			printf '%s/%s %s %s\n' "$_p" "${_t##*/}" \
-				"$(sed -n 's/^Name:[[:space:]]*//p' "$_t/status" 2>/dev/null | tr ' ' _)" \
-				"$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$_t/status" 2>/dev/null)"
+			[ -r "$_t/status" ] || continue
+			awk -v id="$_p/${_t##*/}" '/^Name:/ { n = $2 } /^Cpus_allowed_list:/ { c = $2 }
+				END { if (c != "") print id, n, c }' "$_t/status" 2>/dev/null
 		done
 	done
 }
@@ -683,9 +682,9 @@ sc_dask_overlap() {
 	rm -rf "$dd"
 	cat > "$WORK/dask_overlap.sh" <<-EOF
 	#!/bin/sh
-	srun --mpi=pmix_v4 "$WORK/bsp_mpi" --seconds 25 > "$WORK/dsim.out" 2>&1 &
+	srun --mpi=pmix_v4 "$WORK/bsp_mpi" --seconds 30 > "$WORK/dsim.out" 2>&1 &
 	while [ ! -d /sys/fs/cgroup/cpuset/lwk/job.\$SLURM_JOB_ID ]; do sleep 0.2; done
-	srun --overlap --lwk=none -n2 -c1 "$SRCDIR/bench/dask_wordcount" --dir "$dd" --seconds 8 > "$WORK/dana.out" 2>&1
+	srun --overlap --lwk=none -n2 -c1 "$SRCDIR/bench/dask_wordcount" --dir "$dd" --seconds 12 > "$WORK/dana.out" 2>&1
 	echo "analytics rc=\$?"
 	wait
 	echo "sim rc=\$?"
@@ -710,8 +709,8 @@ sc_dask_het() {
 	rm -rf "$dd"
 	dask_sample "$dd" "$WORK/dask_het.sample" &
 	spid=$!
-	run_to "$CFG dask_het" 240 srun -p emu --lwk=cores:1 --mpi=pmix_v4 "$WORK/bsp_mpi" --seconds 25 : \
-		-p emu -N1 -n2 "$SRCDIR/bench/dask_wordcount" --dir "$dd" --seconds 8
+	run_to "$CFG dask_het" 240 srun -p emu --lwk=cores:1 --mpi=pmix_v4 "$WORK/bsp_mpi" --seconds 30 : \
+		-p emu -N1 -n2 "$SRCDIR/bench/dask_wordcount" --dir "$dd" --seconds 12
 	wait $spid
 	t_eq "$CFG dask_het: srun --lwk=cores:1 SIM : -n2 DASK exits 0" 0 "$RC"
 	t_match "$CFG dask_het: the MPI simulation ran in the LWK component" '^bsp: ranks=1 iters=[0-9]+' \

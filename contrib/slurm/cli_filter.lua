@@ -123,7 +123,9 @@ function slurm_cli_pre_submit(options, offset)
 	-- spank_lwk(8))
 	if offset > 0 and seen[offset - 1] == spec then return slurm.SUCCESS end
 	local tool = options["type"]
-	if tool == "srun" and os.getenv("SLURM_JOB_ID") ~= nil then
+	local jobid = tonumber(options["jobid"])
+	if tool == "srun" and (os.getenv("SLURM_JOB_ID") ~= nil or
+	    (jobid ~= nil and jobid > 0 and jobid < 4294967294)) then
 		return slurm.SUCCESS	-- a step: its job was sized when it was made
 	end
 	local s = parse(spec)

@@ -683,7 +683,8 @@ sc_dask_overlap() {
 	cat > "$WORK/dask_overlap.sh" <<-EOF
 	#!/bin/sh
 	srun --mpi=pmix_v4 "$WORK/bsp_mpi" --seconds 30 > "$WORK/dsim.out" 2>&1 &
-	while [ ! -d /sys/fs/cgroup/cpuset/lwk/job.\$SLURM_JOB_ID ]; do sleep 0.2; done
+	i=0
+	while [ ! -d /sys/fs/cgroup/cpuset/lwk/job.\$SLURM_JOB_ID ] && [ \$i -lt 600 ]; do sleep 0.2; i=\$((i + 1)); done
 	srun --overlap --lwk=none -n2 -c1 "$SRCDIR/bench/dask_wordcount" --dir "$dd" --seconds 12 > "$WORK/dana.out" 2>&1
 	echo "analytics rc=\$?"
 	wait

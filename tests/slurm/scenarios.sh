@@ -534,19 +534,19 @@ sized() {
 # refused NAME PATTERN CMD...: one lwk: line matching PATTERN, non-zero
 # exit, no job submitted
 refused() {
-	_name=$1
-	_pat=$2
+	_rn=$1
+	_rp=$2
 	shift 2
 	_n0=$(next_job)
-	run_to "$CFG sizing $_name" 30 "$@"
+	run_to "$CFG sizing $_rn" 30 "$@"
 	_l=$(printf '%s\n' "$OUT" | grep -c '^lwk: ')
 	if [ "$RC" != 0 ] && [ "$RC" != 124 ] && [ "$_l" = 1 ] &&
-	   printf '%s\n' "$OUT" | grep '^lwk: ' | grep -Eq -- "$_pat"; then
-		t_ok "$CFG sizing: $_name: refused at submit time: $(printf '%s\n' "$OUT" | grep '^lwk: ')"
+	   printf '%s\n' "$OUT" | grep '^lwk: ' | grep -Eq -- "$_rp"; then
+		t_ok "$CFG sizing: $_rn: refused at submit time: $(printf '%s\n' "$OUT" | grep '^lwk: ')"
 	else
-		t_fail "$CFG sizing: $_name: rc=$RC, want one lwk: line matching /$_pat/: $OUT"
+		t_fail "$CFG sizing: $_rn: rc=$RC, want one lwk: line matching /$_rp/: $OUT"
 	fi
-	t_eq "$CFG sizing: $_name: no job submitted" "$_n0" "$(next_job)"
+	t_eq "$CFG sizing: $_rn: no job submitted" "$_n0" "$(next_job)"
 }
 
 sc_sizing() {
@@ -575,7 +575,9 @@ sc_sizing() {
 	sized "srun --lwk=cores:1 --exclusive (left alone: the whole node)" "$(sinfo -h -n "$LWK_CLUSTER_HOST" -o %c)"
 	refused "srun --lwk=cores:1 -c1" 'needs 2 CPUs on each node .*at most 1 on a node: add --mincpus=2' \
 		srun --lwk=cores:1 -c1 "$WORK/report"
-	refused "sbatch --lwk=cores:2 -n2" 'needs 3 CPUs on each node .*at most 2 on a node' \
+	refused "sbatch --lwk=cores:1 --ntasks-per-node=1" 'needs 2 CPUs on each node .*at most 1 on a node' \
+		sbatch --lwk=cores:1 --ntasks-per-node=1 -o /dev/null --wrap true
+	refused "sbatch --lwk=cores:2 -n2 (no 3-CPU node)" "'cores:2' needs 3 CPUs .*largest node of the default partition has 2" \
 		sbatch --lwk=cores:2 -n2 -o /dev/null --wrap true
 
 	# shares of the job: only with a size

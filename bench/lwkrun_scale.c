@@ -1,7 +1,7 @@
 /* lwkrun_scale: what lwkrun adds to a start, by the path it takes, one
  * start at a time and N starts at once.
  *
- *   lwkrun_scale [-n ROUNDS] [-r N] LWKRUN
+ *   lwkrun_scale [-n ROUNDS] [-r N] [-b BATCH-ROUNDS] LWKRUN
  *
  * Four kinds of start, interleaved round by round so that drifts of a
  * shared machine hit all alike:
@@ -12,8 +12,9 @@
  *              exported, CPUs and memory bound (inherit.h)
  * For each: median, p10 and p90 of spawn-to-exit wall time, and the
  * median's excess over true. With -r N (default 8, 0: none) the same
- * kinds again, N starts spawned at once each round: the median time for
- * the batch and its excess over N trues, per rank. Prints numbers only: a
+ * kinds again, N starts spawned at once each round (-b rounds, default
+ * ROUNDS): the median time for the batch and its excess over N trues, per
+ * rank. Prints numbers only: a
  * benchmark, not a test. Exit 2 when a start fails.
  */
 #define _GNU_SOURCE
@@ -123,19 +124,22 @@ int main(int argc, char **argv)
 	struct lwk_err err = { 0 };
 	hwloc_bitmap_t cpuset, nodeset;
 	double *v[K_N], *b[K_N];
-	int rounds = 100, nr = 8, c, i, k;
+	int rounds = 100, nr = 8, brounds = 0, c, i, k;
 
-	while ((c = getopt(argc, argv, "+n:r:h")) != -1) {
+	while ((c = getopt(argc, argv, "+n:r:b:h")) != -1) {
 		switch (c) {
 		case 'n': rounds = atoi(optarg); break;
 		case 'r': nr = atoi(optarg); break;
+		case 'b': brounds = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: lwkrun_scale [-n ROUNDS] [-r N] LWKRUN\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
-	if (optind >= argc || rounds < 5 || nr < 0 || nr > 1024) {
-		fprintf(stderr, "usage: lwkrun_scale [-n ROUNDS>=5] [-r 0..1024] LWKRUN\n");
+	if (!brounds)
+		brounds = rounds;
+	if (optind >= argc || rounds < 5 || brounds < 3 || brounds > rounds || nr < 0 || nr > 1024) {
+		fprintf(stderr, "usage: lwkrun_scale [-n ROUNDS>=5] [-r 0..1024] [-b 3..ROUNDS] LWKRUN\n");
 		return 2;
 	}
 	lw_argv[0] = argv[optind];
@@ -187,7 +191,7 @@ int main(int argc, char **argv)
 		for (k = 0; k < K_N; k++)
 			if ((v[k][i] = batch(k == K_TRUE ? true_argv : lw_argv, kenv[k], 1)) < 0)
 				return 2;
-	for (i = 0; nr && i < rounds; i++)
+	for (i = 0; nr && i < brounds; i++)
 		for (k = 0; k < K_N; k++)
 			if ((b[k][i] = batch(k == K_TRUE ? true_argv : lw_argv, kenv[k], nr)) < 0)
 				return 2;
@@ -201,14 +205,14 @@ int main(int argc, char **argv)
 		       pct(v[k], rounds, 90), pct(v[k], rounds, 50) - pct(v[K_TRUE], rounds, 50),
 		       pct(v[k], rounds, 50) / pct(v[K_TRUE], rounds, 50));
 	if (nr) {
-		printf("%d starts at once, %d interleaved rounds (ms for the batch):\n", nr, rounds);
+		printf("%d starts at once, %d interleaved rounds (ms for the batch):\n", nr, brounds);
 		for (k = 0; k < K_N; k++)
-			qsort(b[k], rounds, sizeof(double), cmp);
+			qsort(b[k], brounds, sizeof(double), cmp);
 		for (k = 0; k < K_N; k++)
 			printf("  %-9s median %8.3f  p10 %8.3f  p90 %8.3f  per rank over true %+7.3f\n",
-			       kname[k], pct(b[k], rounds, 50), pct(b[k], rounds, 10),
-			       pct(b[k], rounds, 90),
-			       (pct(b[k], rounds, 50) - pct(b[K_TRUE], rounds, 50)) / nr);
+			       kname[k], pct(b[k], brounds, 50), pct(b[k], brounds, 10),
+			       pct(b[k], brounds, 90),
+			       (pct(b[k], brounds, 50) - pct(b[K_TRUE], brounds, 50)) / nr);
 	}
 	lwk_topo_fini(&tp);
 	snprintf(path, sizeof(path), "%s/%s", dir, LWK_TOPO_CACHE_FILE);

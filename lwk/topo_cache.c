@@ -119,6 +119,17 @@ fail:
 	return NULL;
 }
 
+/* text (n bytes) ends with "</topology>" and white space */
+static int ends_with_root(const char *text, size_t n)
+{
+	static const char end[] = "</topology>";
+
+	while (n && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\t' ||
+		     text[n - 1] == '\r'))
+		n--;
+	return n >= sizeof(end) - 1 && !memcmp(text + n - (sizeof(end) - 1), end, sizeof(end) - 1);
+}
+
 static int try_cache(struct lwk_topo *tp, const char *path, const struct stamp *now,
 		     char *why, size_t whylen)
 {
@@ -132,11 +143,13 @@ static int try_cache(struct lwk_topo *tp, const char *path, const struct stamp *
 		return 0;
 	lwk_err_clear(&err);
 	/* The file is read into memory first, so the checks above hold for
-	 * what hwloc parses. A torn or garbled file fails here. */
-	if (memchr(buf, '\0', len - 1) ||
+	 * what hwloc parses. A torn file (hwloc's export ends with its root
+	 * element) is refused before hwloc sees it: hwloc 2.9 leaks the
+	 * objects of a half-read topology. A garbled one fails in hwloc. */
+	if (memchr(buf, '\0', len - 1) || !ends_with_root(buf, len - 1) ||
 	    lwk_topo_load_xmlbuffer(tp, buf, len, path, &err)) {
 		say(why, whylen, "%s does not parse: %s", path,
-		    err.msg[0] ? err.msg : "NUL byte inside");
+		    err.msg[0] ? err.msg : "torn, or a NUL byte inside");
 		free(buf);
 		return 0;
 	}

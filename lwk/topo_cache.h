@@ -16,7 +16,9 @@
  *     an upgraded hwloc all change it);
  * otherwise the node is discovered again and, with LWK_TOPO_SAVE, the file
  * replaced (atomically: a reader sees the old one or the new one). Never
- * trusted, only reused. A caller that points hwloc elsewhere (HWLOC_SYNTHETIC,
+ * trusted, only reused. What the export holds that changes without any of
+ * that (hwloc's huge page counts per node) is not used by liblwk, which
+ * takes a node's memory from its MemTotal (local_memory) only. A caller that points hwloc elsewhere (HWLOC_SYNTHETIC,
  * HWLOC_XMLFILE, HWLOC_FSROOT, HWLOC_COMPONENTS) gets that, and the cache is
  * neither read nor written.
  */

@@ -136,6 +136,17 @@ START_TEST(corrupt_rediscovered)
 	ck_assert_int_eq(load(LWK_TOPO_SAVE, why, sizeof(why)), 0);
 	ck_assert_msg(strstr(why, "does not parse") != NULL, "%s", why);
 	ck_assert_int_eq(load(0, why, sizeof(why)), 1);	/* saved again, whole */
+	/* whole, but garbled inside */
+	{
+		char *g = strdup(t), *o = strstr(g, "<object type=\"Machine\"");
+
+		ck_assert_ptr_nonnull(o);
+		memcpy(o + 14, "Mashine", 7);
+		put(g, strlen(g));
+		free(g);
+		ck_assert_int_eq(load(LWK_TOPO_SAVE, why, sizeof(why)), 0);
+		ck_assert_msg(strstr(why, "does not parse") != NULL, "%s", why);
+	}
 	/* garbage */
 	put("not xml at all\n", 15);
 	ck_assert_int_eq(load(LWK_TOPO_SAVE, why, sizeof(why)), 0);

@@ -1,7 +1,7 @@
 /* lwkrun_scale: what lwkrun adds to a start, by the path it takes, one
  * start at a time and N starts at once.
  *
- *   lwkrun_scale [-n ROUNDS] [-r N] [-b BATCH-ROUNDS] LWKRUN
+ *   lwkrun_scale [-n ROUNDS] [-r N] [-b BATCH-ROUNDS] [-o OLD-LWKRUN] LWKRUN
  *
  * Four kinds of start, interleaved round by round so that drifts of a
  * shared machine hit all alike:
@@ -10,6 +10,7 @@
  *   cached     lwkrun alone with the node's topology cache (topo_cache.h)
  *   plugin     lwkrun in a task that the plugin placed: the LWK_* plan
  *              exported, CPUs and memory bound (inherit.h)
+ *   before     with -o: another lwkrun (an older build) in that same task
  * For each: median, p10 and p90 of spawn-to-exit wall time, and the
  * median's excess over true. With -r N (default 8, 0: none) the same
  * kinds again, N starts spawned at once each round (-b rounds, default
@@ -31,8 +32,8 @@
 
 #include "lwk/topo_cache.h"
 
-enum { K_TRUE, K_DISCOVER, K_CACHED, K_PLUGIN, K_N };
-static const char *const kname[K_N] = { "true", "discover", "cached", "plugin" };
+enum { K_TRUE, K_DISCOVER, K_CACHED, K_PLUGIN, K_BEFORE, K_N };
+static const char *const kname[K_N] = { "true", "discover", "cached", "plugin", "before" };
 static char **kenv[K_N];
 
 static double now_ms(void)
@@ -115,6 +116,7 @@ int main(int argc, char **argv)
 	char dir[] = "/tmp/lwk-scale-XXXXXX", path[64], *cpus = NULL, *mems = NULL;
 	char e_sd[96], e_cpus[4200], e_mems[4200], e_rcpus[4200], e_rmems[4200];
 	char *true_argv[] = { t_true, NULL }, *lw_argv[] = { NULL, t_true, NULL };
+	char *old_argv[] = { NULL, t_true, NULL }, **kargv[K_N];
 	char *add_disc[] = { "LWK_STATEDIR=/nonexistent/lwk-scale", NULL };
 	char *add_cache[] = { e_sd, NULL };
 	char *add_plugin[] = { e_cpus, e_mems, e_rcpus, e_rmems, "LWK_LOCAL_RANK=0",
@@ -124,13 +126,14 @@ int main(int argc, char **argv)
 	struct lwk_err err = { 0 };
 	hwloc_bitmap_t cpuset, nodeset;
 	double *v[K_N], *b[K_N];
-	int rounds = 100, nr = 8, brounds = 0, c, i, k;
+	int rounds = 100, nr = 8, brounds = 0, nk = K_BEFORE, c, i, k;
 
-	while ((c = getopt(argc, argv, "+n:r:b:h")) != -1) {
+	while ((c = getopt(argc, argv, "+n:r:b:o:h")) != -1) {
 		switch (c) {
 		case 'n': rounds = atoi(optarg); break;
 		case 'r': nr = atoi(optarg); break;
 		case 'b': brounds = atoi(optarg); break;
+		case 'o': old_argv[0] = optarg; nk = K_N; break;
 		default:
 			fprintf(stderr, "usage: lwkrun_scale [-n ROUNDS] [-r N] LWKRUN\n");
 			return c == 'h' ? 0 : 2;
@@ -143,6 +146,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	lw_argv[0] = argv[optind];
+	for (k = 0; k < K_N; k++)
+		kargv[k] = k == K_TRUE ? true_argv : k == K_BEFORE ? old_argv : lw_argv;
 
 	/* the node's cache in a private state directory */
 	if (!mkdtemp(dir))
@@ -176,6 +181,7 @@ int main(int argc, char **argv)
 	kenv[K_DISCOVER] = env_with(add_disc);
 	kenv[K_CACHED] = env_with(add_cache);
 	kenv[K_PLUGIN] = env_with(add_plugin);
+	kenv[K_BEFORE] = kenv[K_PLUGIN];
 	for (k = 0; k < K_N; k++) {
 		v[k] = calloc(rounds, sizeof(double));
 		b[k] = calloc(rounds, sizeof(double));
@@ -184,31 +190,31 @@ int main(int argc, char **argv)
 	}
 
 	/* warm the page cache */
-	for (k = 0; k < K_N; k++)
-		if (batch(k == K_TRUE ? true_argv : lw_argv, kenv[k], 1) < 0)
+	for (k = 0; k < nk; k++)
+		if (batch(kargv[k], kenv[k], 1) < 0)
 			return 2;
 	for (i = 0; i < rounds; i++)
-		for (k = 0; k < K_N; k++)
-			if ((v[k][i] = batch(k == K_TRUE ? true_argv : lw_argv, kenv[k], 1)) < 0)
+		for (k = 0; k < nk; k++)
+			if ((v[k][i] = batch(kargv[k], kenv[k], 1)) < 0)
 				return 2;
 	for (i = 0; nr && i < brounds; i++)
-		for (k = 0; k < K_N; k++)
-			if ((b[k][i] = batch(k == K_TRUE ? true_argv : lw_argv, kenv[k], nr)) < 0)
+		for (k = 0; k < nk; k++)
+			if ((b[k][i] = batch(kargv[k], kenv[k], nr)) < 0)
 				return 2;
 
 	printf("one start at a time, %d interleaved rounds (ms):\n", rounds);
-	for (k = 0; k < K_N; k++)
+	for (k = 0; k < nk; k++)
 		qsort(v[k], rounds, sizeof(double), cmp);
-	for (k = 0; k < K_N; k++)
+	for (k = 0; k < nk; k++)
 		printf("  %-9s median %7.3f  p10 %7.3f  p90 %7.3f  over true %+7.3f  ratio %.2f\n",
 		       kname[k], pct(v[k], rounds, 50), pct(v[k], rounds, 10),
 		       pct(v[k], rounds, 90), pct(v[k], rounds, 50) - pct(v[K_TRUE], rounds, 50),
 		       pct(v[k], rounds, 50) / pct(v[K_TRUE], rounds, 50));
 	if (nr) {
 		printf("%d starts at once, %d interleaved rounds (ms for the batch):\n", nr, brounds);
-		for (k = 0; k < K_N; k++)
+		for (k = 0; k < nk; k++)
 			qsort(b[k], brounds, sizeof(double), cmp);
-		for (k = 0; k < K_N; k++)
+		for (k = 0; k < nk; k++)
 			printf("  %-9s median %8.3f  p10 %8.3f  p90 %8.3f  per rank over true %+7.3f\n",
 			       kname[k], pct(b[k], brounds, 50), pct(b[k], brounds, 10),
 			       pct(b[k], brounds, 90),

@@ -20,3 +20,9 @@ noinst_PROGRAMS += bench/lwkshare-bench
 bench_lwkshare_bench_SOURCES = bench/lwkshare_bench.c bench/stats.c bench/stats.h
 bench_lwkshare_bench_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 bench_lwkshare_bench_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) -lm
+# lwkrun_scale: lwkrun's start by path (discovery, topology cache, the plugin's plan), alone and N at once (issue 16)
+noinst_PROGRAMS += bench/lwkrun_scale
+bench_lwkrun_scale_SOURCES = bench/lwkrun_scale.c
+bench_lwkrun_scale_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+bench_lwkrun_scale_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS)
+EXTRA_DIST += bench/scale/guest

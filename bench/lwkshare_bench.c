@@ -3,7 +3,8 @@
  * Times lwk_share (one rank's share: 256 cores, 8 NUMA nodes, 64 ranks; the
  * launcher does this once per rank at start, target < 1 ms) and lwk_place
  * (the whole partition for the same machine) on a synthetic topology, plus
- * loading this machine's topology, which lwkrun also pays. Prints median and
+ * loading this machine's topology (discovered, and from the node's cache),
+ * which slurmstepd and lwkrun also pay. Prints median and
  * p99; a benchmark, not a test: it never fails on time.
  *
  *   lwkshare-bench [-n REPS] [-t "SYNTHETIC TOPOLOGY"] [-r RANKS]
@@ -18,6 +19,7 @@
 #include "lwk/policy.h"
 #include "lwk/spec.h"
 #include "lwk/topo.h"
+#include "lwk/topo_cache.h"
 #include "stats.h"
 
 static uint64_t now_ns(void)
@@ -129,6 +131,30 @@ int main(int argc, char **argv)
 		lwk_topo_fini(&me);
 	}
 	report("lwk_topo_load (this machine)", v, i, 0);
+
+	/* the same machine from the node's topology cache (topo_cache.h), in
+	 * a private state directory */
+	{
+		char dir[] = "/tmp/lwkshare-bench-XXXXXX", file[64];
+
+		if (!mkdtemp(dir))
+			return 1;
+		if (lwk_topo_load_node(&me, dir, LWK_TOPO_SAVE, NULL, 0, &err) < 0)
+			return die(&err);
+		lwk_topo_fini(&me);
+		for (i = 0; i < reps && i < 50; i++) {
+			uint64_t t0 = now_ns();
+
+			if (lwk_topo_load_node(&me, dir, 0, NULL, 0, &err) != 1)
+				return die(&err);
+			v[i] = now_ns() - t0;
+			lwk_topo_fini(&me);
+		}
+		report("lwk_topo_load_node (this machine, cached)", v, i, 0);
+		snprintf(file, sizeof(file), "%s/%s", dir, LWK_TOPO_CACHE_FILE);
+		unlink(file);
+		rmdir(dir);
+	}
 
 	lwk_share_fini(&sh);
 	lwk_placement_fini(&pl);

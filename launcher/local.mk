@@ -5,10 +5,12 @@ launcher_lwkrun_SOURCES = \
 	launcher/localrank.c launcher/localrank.h \
 	launcher/part.c launcher/part.h \
 	launcher/plan.c launcher/plan.h \
-	launcher/exec.c launcher/exec.h
+	launcher/exec.c launcher/exec.h \
+	launcher/inherit.c launcher/inherit.h
 launcher_lwkrun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(PMIX_CFLAGS)
-# libpmix is dlopened only when PMIx is needed (localrank.c): --as-needed
-# drops it from the start-up libraries and keeps its RUNPATH for dlopen.
+# libpmix is dlopened by its full path, only when PMIx is needed
+# (localrank.c): lwkrun links neither it nor its RUNPATH, which would make
+# the loader search that directory first for every library at every start.
 launcher_lwkrun_LDFLAGS = -Wl,--as-needed
-launcher_lwkrun_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) $(PMIX_LIBS)
+launcher_lwkrun_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) -ldl
 EXTRA_DIST += tests/launcher/run tests/mpi_report.c

@@ -170,8 +170,14 @@ int lwkrun_local_from_env(char *const *envp, struct lwkrun_local *out, struct lw
 
 /* libpmix and what it pulls in (libevent, munge, udev) cost about a
  * millisecond of every start, so it is loaded only when PMIx is the one
- * source left. The binary's RUNPATH (from pkg-config pmix) finds it. */
+ * source left. By its full path from pkg-config pmix (configure): lwkrun
+ * carries no RUNPATH, which the loader would search first, a dozen failed
+ * opens, for every library of every start. The loader's own search is the
+ * fallback (a PMIx moved since the build). */
 #define LWKRUN_LIBPMIX "libpmix.so.2"
+#ifdef LWK_PMIX_LIBDIR
+#define LWKRUN_LIBPMIX_PATH LWK_PMIX_LIBDIR "/" LWKRUN_LIBPMIX
+#endif
 
 static struct {
 	__typeof__(PMIx_Init) *init;
@@ -184,8 +190,13 @@ static struct {
 
 static int pmix_load(struct lwk_err *err)
 {
-	void *h = dlopen(LWKRUN_LIBPMIX, RTLD_NOW | RTLD_LOCAL);
+	void *h = NULL;
 
+#ifdef LWKRUN_LIBPMIX_PATH
+	h = dlopen(LWKRUN_LIBPMIX_PATH, RTLD_NOW | RTLD_LOCAL);
+#endif
+	if (!h)
+		h = dlopen(LWKRUN_LIBPMIX, RTLD_NOW | RTLD_LOCAL);
 	if (!h)
 		return lwk_err_set(err, ENOENT, "cannot load %s (%s): install libpmix2, or set "
 				   "SLURM_LOCALID or OMPI_COMM_WORLD_LOCAL_RANK", LWKRUN_LIBPMIX,

@@ -16,10 +16,12 @@
 
 #include "env.h"
 #include "exec.h"
+#include "inherit.h"
 #include "localrank.h"
 #include "part.h"
 #include "plan.h"
 #include "sysfile.h"
+#include "topo_cache.h"
 
 extern char **environ;
 
@@ -79,6 +81,14 @@ static int parse(int argc, char **argv, struct opts *o)
 	return optind;
 }
 
+/* --statedir, else LWK_STATEDIR, else NULL (the built-in default). */
+static const char *state_dir(const struct opts *o)
+{
+	const char *d = o->statedir ? o->statedir : getenv(LWK_ENV_STATEDIR);
+
+	return d && *d ? d : NULL;
+}
+
 static int find_partition(const struct lwk_topo *tp, const struct opts *o,
 			  struct lwkrun_part *part, struct lwk_err *err)
 {
@@ -106,22 +116,6 @@ static int find_partition(const struct lwk_topo *tp, const struct opts *o,
 	}
 	hwloc_bitmap_free(aff);
 	return rc;
-}
-
-/* hwloc's x86 backend migrates the process onto every CPU to run CPUID
- * there: LWK cores included, and slow where CPUID traps to a hypervisor.
- * The Linux backend's sysfs view has the cores and NUMA nodes lwkrun needs
- * (lwk_topo_load keeps hwloc's plugins out already). The caller's own
- * HWLOC_COMPONENTS, or a topology it points hwloc at (HWLOC_SYNTHETIC,
- * HWLOC_XMLFILE, HWLOC_FSROOT: tests, sites), wins and is passed on. */
-static const char hwloc_components[] = "HWLOC_COMPONENTS";
-
-static bool hwloc_quiet(void)
-{
-	if (getenv(hwloc_components) || getenv("HWLOC_SYNTHETIC") || getenv("HWLOC_XMLFILE") ||
-	    getenv("HWLOC_FSROOT"))
-		return false;
-	return !setenv(hwloc_components, "-x86", 1);
 }
 
 /*
@@ -153,8 +147,7 @@ int main(int argc, char **argv)
 	struct lwkrun_plan plan;
 	struct lwk_topo tp;
 	struct lwk_err err;
-	int first, rc, status = 1;
-	bool quiet;
+	int first, status = 1;
 
 	lwk_err_clear(&err);
 	first = parse(argc, argv, &o);
@@ -165,16 +158,21 @@ int main(int argc, char **argv)
 		lwk_err_print(&err, stderr);
 		return 1;
 	}
-	quiet = hwloc_quiet();
-	rc = lwk_topo_load(&tp, &err);
-	if (quiet)
-		unsetenv(hwloc_components);
-	if (rc) {
-		lwk_err_print(&err, stderr);
-		return 1;
-	}
+	tp.t = NULL;
 	lwkrun_part_init(&part);
 	lwkrun_plan_init(&plan);
+	/* Under srun --lwk the plugin made, applied and exported this rank's
+	 * plan already: no topology to load (inherit.h). */
+	if (!o.dry_run && !o.verbose && !o.partition &&
+	    lwkrun_plan_inherit(&loc, environ, argv + first, &plan, &err) == 1)
+		goto run;
+	lwk_err_clear(&err);
+	lwkrun_plan_fini(&plan);
+	lwkrun_plan_init(&plan);
+	/* The node's topology as the plugin or lwkpart left it in the state
+	 * directory (topo_cache.h), else discovered; lwkrun never writes it. */
+	if (lwk_topo_load_node(&tp, state_dir(&o), 0, NULL, 0, &err) < 0)
+		goto fail;
 	if (find_partition(&tp, &o, &part, &err) ||
 	    lwkrun_plan_build(&tp, &loc, &part, environ, argv + first, &plan, &err))
 		goto fail;
@@ -185,6 +183,7 @@ int main(int argc, char **argv)
 	}
 	if (o.verbose)
 		print_plan_whole(&plan);
+run:
 	if (lwkrun_apply(&tp, &plan, &err))
 		goto fail;
 	lwkrun_exec(&plan, &err);

@@ -91,8 +91,10 @@ int lwkrun_part_from_env(const struct lwk_topo *tp, char *const *envp,
 	if (mems && *mems) {
 		if (parse_list(LWK_ENV_MEMS, mems, out->mems, err))
 			return -1;
-	} else {
+	} else if (tp) {
 		lwk_topo_cpus_to_mems(tp, out->cpus, out->mems);
+	} else {
+		return lwk_err_set(err, EINVAL, "%s is not set", LWK_ENV_MEMS);
 	}
 	out->backend = LWK_BACKEND_NATIVE;
 	if (backend && *backend && lwkrun_backend_parse(backend, &out->backend, err))

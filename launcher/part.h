@@ -31,7 +31,8 @@ void lwkrun_part_fini(struct lwkrun_part *p);
 
 /* 1 when LWK_CPUS is set, 0 when not, -1 on a malformed variable. A
  * mckernel partition named by LWK_PARTITION is looked up in the registry
- * (LWK_STATEDIR) for its McKernel instance. */
+ * (LWK_STATEDIR) for its McKernel instance. tp is used only when LWK_MEMS
+ * is unset (its nodes are those of LWK_CPUS); NULL makes that an error. */
 int lwkrun_part_from_env(const struct lwk_topo *tp, char *const *envp,
 			 struct lwkrun_part *out, struct lwk_err *err);
 int lwkrun_part_from_registry(const char *statedir, const char *id,

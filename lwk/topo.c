@@ -1,31 +1,31 @@
 /* Node topology through hwloc. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "topo.h"
 
-/* hwloc dlopens its plugins at the first hwloc_topology_init of a process:
- * libxml2 with ICU, OpenCL, X11 (GL) and libpciaccess, tens of ms on a busy
- * node, for I/O discovery liblwk never uses. That matters for lwkrun, which
- * starts once per rank. Unless the caller chose a blacklist, keep them out
- * for the init and restore the environment at once, so that the program
- * lwkrun execs (and its MPI's hwloc) sees the environment it was given.
- * The built-in XML parser still reads lstopo's XML. */
-static const char plugins_blacklist[] =
-	"hwloc_xml_libxml,hwloc_opencl,hwloc_gl,hwloc_pci,hwloc_cuda,hwloc_nvml,hwloc_rsmi,hwloc_levelzero";
-
+/* hwloc looks for plugins at the first hwloc_topology_init of a process: a
+ * scan of its plugin folder, then dlopens of libxml2 with ICU, OpenCL, X11
+ * (GL) and libpciaccess, tens of ms on a busy node, for I/O discovery liblwk
+ * never uses. That matters for lwkrun, which starts once per rank. Unless
+ * the caller chose plugins itself (HWLOC_PLUGINS_PATH or _BLACKLIST), an
+ * empty plugin path keeps hwloc from even scanning the folder; the
+ * environment is restored at once, so that the program lwkrun execs (and
+ * its MPI's hwloc) sees the environment it was given. hwloc's built-in XML
+ * parser still reads lstopo's XML and the node cache (topo_cache.h). */
 static int topo_init(hwloc_topology_t *t)
 {
 	int ret, e;
 
-	if (getenv("HWLOC_PLUGINS_BLACKLIST"))
+	if (getenv("HWLOC_PLUGINS_PATH") || getenv("HWLOC_PLUGINS_BLACKLIST"))
 		return hwloc_topology_init(t);
-	if (setenv("HWLOC_PLUGINS_BLACKLIST", plugins_blacklist, 1) < 0)
+	if (setenv("HWLOC_PLUGINS_PATH", "", 1) < 0)
 		return hwloc_topology_init(t);
 	ret = hwloc_topology_init(t);
 	e = errno;
-	unsetenv("HWLOC_PLUGINS_BLACKLIST");
+	unsetenv("HWLOC_PLUGINS_PATH");
 	errno = e;
 	return ret;
 }
@@ -64,6 +64,13 @@ int lwk_topo_load(struct lwk_topo *tp, struct lwk_err *err)
 		hwloc_topology_destroy(t);
 		return lwk_err_set(err, e, "cannot configure hwloc: %s", strerror(e));
 	}
+	/* hwloc's x86 backend migrates the caller onto every CPU to run CPUID
+	 * there: LWK cores included, and slow where CPUID traps to a
+	 * hypervisor. The Linux backend's sysfs view has the cores and NUMA
+	 * nodes liblwk needs. A caller's own HWLOC_COMPONENTS wins. */
+	if (!getenv("HWLOC_COMPONENTS"))
+		(void)hwloc_topology_set_components(t, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST,
+						    "x86");
 	return topo_load(tp, t, "this node", err);
 }
 
@@ -102,6 +109,33 @@ int lwk_topo_load_xml(struct lwk_topo *tp, const char *path, struct lwk_err *err
 				   path, strerror(e));
 	}
 	return topo_load(tp, t, path, err);
+}
+
+int lwk_topo_load_xmlbuffer(struct lwk_topo *tp, const char *buf, size_t len,
+			    const char *what, struct lwk_err *err)
+{
+	/* The export describes this machine: bind through the OS (an XML
+	 * topology otherwise gets hwloc's binding stubs, which do nothing),
+	 * and take the allowed CPUs and nodes from our own cpuset, not from
+	 * the exporter's. */
+	unsigned long flags = HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED |
+			      HWLOC_TOPOLOGY_FLAG_IS_THISSYSTEM |
+			      HWLOC_TOPOLOGY_FLAG_THISSYSTEM_ALLOWED_RESOURCES;
+	hwloc_topology_t t;
+
+	tp->t = NULL;
+	if (!buf || !len || len > INT_MAX || buf[len - 1] != '\0')
+		return lwk_err_set(err, EINVAL, "%s is not a NUL-terminated XML text", what);
+	if (topo_init(&t) < 0)
+		return lwk_err_set(err, errno, "cannot initialise hwloc: %s", strerror(errno));
+	if (hwloc_topology_set_flags(t, flags) < 0 ||
+	    hwloc_topology_set_xmlbuffer(t, buf, (int)len) < 0) {
+		int e = errno ? errno : EINVAL;
+
+		hwloc_topology_destroy(t);
+		return lwk_err_set(err, e, "cannot read topology XML %s: %s", what, strerror(e));
+	}
+	return topo_load(tp, t, what, err);
 }
 
 void lwk_topo_fini(struct lwk_topo *tp)

@@ -3,6 +3,8 @@
 #ifndef LWK_TOPO_H
 #define LWK_TOPO_H
 
+#include <stddef.h>
+
 #include <hwloc.h>
 
 #include "error.h"
@@ -16,6 +18,11 @@ int lwk_topo_load(struct lwk_topo *tp, struct lwk_err *err);
 /* e.g. "pack:2 numa:2 core:16 pu:2" */
 int lwk_topo_load_synthetic(struct lwk_topo *tp, const char *desc, struct lwk_err *err);
 int lwk_topo_load_xml(struct lwk_topo *tp, const char *path, struct lwk_err *err);
+/* An XML export of this very machine in memory (len counts the ending NUL):
+ * bound through the OS like lwk_topo_load's, allowed CPUs from our own
+ * cpuset. what names it in errors. For the node cache (topo_cache.h). */
+int lwk_topo_load_xmlbuffer(struct lwk_topo *tp, const char *buf, size_t len,
+			    const char *what, struct lwk_err *err);
 void lwk_topo_fini(struct lwk_topo *tp);
 
 /* Slurm's abstract core list for a node (S_JOB_ALLOC_CORES: socket-major

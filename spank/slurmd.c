@@ -9,6 +9,7 @@
 
 #include "lwk_spank.h"
 #include "partition.h"
+#include "topo_cache.h"
 
 static bool job_running(const char *owner)
 {
@@ -47,6 +48,26 @@ static bool job_running(const char *owner)
 	return found;
 }
 
+/* The node's topology, discovered here once so that every LWK step's
+ * slurmstepd and every rank's lwkrun load the state directory's copy
+ * (topo_cache.h) instead of discovering the node again. */
+static void warm_topology(void)
+{
+	struct lwk_topo tp;
+	struct lwk_err err;
+	char why[512];
+	int rc;
+
+	lwk_err_clear(&err);
+	rc = lwk_topo_load_node(&tp, lwk_plugin.pol.statedir, LWK_TOPO_SAVE, why, sizeof(why),
+				&err);
+	if (rc < 0)
+		slurm_error("lwk: cannot read this node's topology at slurmd start: %s", err.msg);
+	else if (rc == 0)
+		slurm_info("lwk: node topology discovered and saved (%s)", why);
+	lwk_topo_fini(&tp);
+}
+
 int lwk_slurmd_init(spank_t sp)
 {
 	unsigned count = 0;
@@ -59,5 +80,6 @@ int lwk_slurmd_init(spank_t sp)
 	}
 	if (count)
 		slurm_info("lwk: %u stale LWK partition(s) reaped at slurmd start", count);
+	warm_topology();
 	return 0;
 }

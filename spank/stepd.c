@@ -41,6 +41,7 @@
 #include "place.h"
 #include "rank.h"
 #include "topo.h"
+#include "topo_cache.h"
 
 /* Slurm's special step ids (slurm.h): batch script, extern, interactive */
 #define SPECIAL_STEP_MIN 0xfffffff0u
@@ -150,12 +151,21 @@ static int live_partition_cpus(hwloc_bitmap_t out)
 	return 0;
 }
 
+/* The node's topology from the cache slurmd's start (or an earlier step)
+ * left in the state directory; rediscovered and saved when stale. */
 static int load_topo(void)
 {
+	char why[512];
+	int rc;
+
 	if (st.topo_ok)
 		return 0;
-	if (lwk_topo_load(&st.topo, &st.err))
+	rc = lwk_topo_load_node(&st.topo, lwk_plugin.pol.statedir, LWK_TOPO_SAVE, why,
+				sizeof(why), &st.err);
+	if (rc < 0)
 		return -1;
+	if (rc == 0)
+		slurm_info("lwk: job %u step %u: topology discovered (%s)", st.job, st.step, why);
 	st.topo_ok = 1;
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "place.h"
 #include "spec.h"
 #include "topo.h"
+#include "topo_cache.h"
 
 #define CPU_MAX 65535	/* largest CPU index accepted from the command line */
 
@@ -398,7 +399,8 @@ static int cmd_create(int argc, char **argv)
 		failf("create: '--backend %s': expected native, mckernel, mos or auto", backend);
 		goto out;
 	}
-	if (lwk_topo_load(&tp, &err) < 0) {
+	/* the node's cached topology; root refreshes a stale one */
+	if (lwk_topo_load_node(&tp, statedir, LWK_TOPO_SAVE, NULL, 0, &err) < 0) {
 		fail(&err);
 		goto out;
 	}

@@ -731,3 +731,39 @@ sc_dask_het() {
 	dask_check dask_het "$WORK/dask_het.sample" "$dd" "$(cat "$WORK/dhana.out")"
 	restored dask_het
 }
+
+
+# --- issue 16: the node's topology is read once. slurmd's start saves it in
+# the state directory (lwk/topo_cache.h); lwkrun in a task of srun --lwk
+# takes the plan the plugin made for the task (launcher/inherit.h) and opens
+# neither the CPUs' sysfs files nor the cache; a corrupt cache is
+# rediscovered by the next LWK step and saved whole again.
+sc_lwkrun_inherit() {
+	begin lwkrun_inherit
+	_tx="$(STATEDIR)/topology.xml"
+	t_check "$CFG lwkrun_inherit: slurmd's start saved the node's topology ($_tx)" \
+		grep -q 'name="LWKBootId"' "$_tx"
+	rm -f "$WORK/lwkrun.strace"
+	run_to "$CFG lwkrun_inherit" 60 srun --lwk=cores:1 -n1 strace -f -qq -e trace=open,openat \
+		-o "$WORK/lwkrun.strace" "$LWK_BUILDDIR/launcher/lwkrun" "$WORK/report"
+	t_eq "$CFG lwkrun_inherit: srun --lwk=cores:1 -n1 lwkrun report exits 0" 0 "$RC"
+	l=$(lines lwk= "$OUT")
+	t_match "$CFG lwkrun_inherit: the program runs on the rank's share" \
+		"^$(field rankcpus "$l")\$" "$(field cpus "$l")"
+	if grep -q 'libhwloc' "$WORK/lwkrun.strace" 2>/dev/null; then
+		_opened=$(grep -e '/sys/devices/system/cpu/cpu[0-9]' -e '/sys/devices/system/node/node' \
+			-e 'topology\.xml' -e '/proc/cpuinfo' "$WORK/lwkrun.strace" | head -3)
+		t_eq "$CFG lwkrun_inherit: lwkrun loads no topology (no CPU or NUMA sysfs file, no cache)" "" "$_opened"
+	else
+		t_fail "$CFG lwkrun_inherit: strace did not record lwkrun's start ($(head -3 "$WORK/lwkrun.strace" 2>&1 | tr '\n' '|'))"
+	fi
+	restored lwkrun_inherit
+
+	begin lwkrun_inherit_corrupt
+	printf '<?xml version="1.0"?>\n<topology' > "$_tx"
+	run_to "$CFG lwkrun_inherit corrupt" 60 srun --lwk=cores:1 -n1 "$WORK/report"
+	t_eq "$CFG lwkrun_inherit: with a torn topology cache, srun --lwk still runs (exit 0)" 0 "$RC"
+	t_check "$CFG lwkrun_inherit: ... and slurmstepd saved the rediscovered topology whole" \
+		grep -q '</topology>' "$_tx"
+	restored lwkrun_inherit_corrupt
+}

@@ -22,3 +22,9 @@ TESTS += tests/unit/test_rank
 tests_unit_test_rank_SOURCES = tests/unit/test_rank.c tests/unit/synth.h
 tests_unit_test_rank_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rank_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_topo_cache
+TESTS += tests/unit/test_topo_cache
+tests_unit_test_topo_cache_SOURCES = tests/unit/test_topo_cache.c
+tests_unit_test_topo_cache_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_topo_cache_LDADD = $(UNIT_LIBS)

@@ -46,8 +46,10 @@ START_TEST(this_machine)
 	hwloc_bitmap_t all, mems;
 
 	unsetenv("HWLOC_PLUGINS_BLACKLIST");
+	unsetenv("HWLOC_PLUGINS_PATH");
 	ck_assert_msg(lwk_topo_load(&tp, &err) == 0, "%s", err.msg);
-	/* the plugin blacklist used for the load does not leak to what we exec */
+	/* the empty plugin path used for the load does not leak to what we exec */
+	ck_assert_ptr_null(getenv("HWLOC_PLUGINS_PATH"));
 	ck_assert_ptr_null(getenv("HWLOC_PLUGINS_BLACKLIST"));
 	ck_assert_uint_ge(lwk_topo_ncores(&tp), 1);
 	/* INCLUDE_DISALLOWED: every configured CPU is there, whatever our cpuset */
@@ -65,6 +67,7 @@ START_TEST(this_machine)
 	setenv("HWLOC_PLUGINS_BLACKLIST", "hwloc_gl", 1);
 	ck_assert_msg(lwk_topo_load(&tp, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(getenv("HWLOC_PLUGINS_BLACKLIST"), "hwloc_gl");
+	ck_assert_ptr_null(getenv("HWLOC_PLUGINS_PATH"));
 	lwk_topo_fini(&tp);
 	unsetenv("HWLOC_PLUGINS_BLACKLIST");
 }

@@ -57,9 +57,9 @@ slurm_node_state() {
 }
 
 # what an LWK job may leave behind: registry records (the node baseline goes
-# last), partition cgroups
+# last), partition cgroups; not the node's topology cache (lwk/topo_cache.h)
 slurm_left() {
-	ls "$LWK_CLUSTER_DIR/lwkstate" 2> /dev/null | grep -v '^lock$' | tr '\n' ' '
+	ls "$LWK_CLUSTER_DIR/lwkstate" 2> /dev/null | grep -v -e '^lock$' -e '^topology\.xml$' | tr '\n' ' '
 	ls -d /sys/fs/cgroup/lwk/job.* 2> /dev/null | tr '\n' ' '
 }
 

@@ -1,0 +1,34 @@
+/* Taking the rank's plan as the plugin made it.
+ *
+ * Under srun --lwk, the plugin's task_init has already done for this very
+ * local rank everything lwkrun would do (spank/stepd.c): the share
+ * (lwk_rank_plan on the node's topology), the binding of CPUs and memory,
+ * sched:, and the LWK_*, OMP_* and GLIBC_TUNABLES variables. lwkrun then
+ * only checks that this is so and execs the program (or mcexec / yod),
+ * without loading the node's topology, where most of its start went.
+ *
+ * Taken only when all of these hold, else lwkrun computes the plan itself
+ * (lwkrun under mpirun inside an LWK step, a task whose affinity was
+ * changed since, an environment copied elsewhere, lwkrun alone):
+ *   - LWK_CPUS and LWK_MEMS (the partition), LWK_RANK_CPUS, LWK_RANK_MEMS,
+ *     LWK_LOCAL_RANK and LWK_LOCAL_SIZE are set and well-formed, the rank's
+ *     CPUs and nodes lie in the partition's, and the local rank and size
+ *     are the ones lwkrun found (localrank.h);
+ *   - native: this thread's CPU affinity is exactly LWK_RANK_CPUS and its
+ *     memory policy binds it to exactly LWK_RANK_MEMS; with sched:fifo it
+ *     runs SCHED_FIFO.
+ * The plan it fills binds and exports nothing (all done) and holds the
+ * exec line; --dry-run and --verbose, which print a plan, compute it.
+ */
+#ifndef LWKRUN_INHERIT_H
+#define LWKRUN_INHERIT_H
+
+#include "localrank.h"
+#include "plan.h"
+
+/* 1: out is the plugin's plan, ready to exec; 0: compute it (err may say
+ * why, for tests); out is left initialized either way. */
+int lwkrun_plan_inherit(const struct lwkrun_local *loc, char *const *envp, char *const *prog,
+			struct lwkrun_plan *out, struct lwk_err *err);
+
+#endif

@@ -136,7 +136,7 @@ static int kmod_write(const char *file, hwloc_const_bitmap_t cpus, struct lwk_er
 
 /* The kind of a /proc/interrupts row, or -1 to leave it out: TLB shootdowns
  * are already in CAL, PMIs are NMIs, ERR/MIS are not per-CPU, MCP is a poll. */
-static int proc_irq_kind(const char *label)
+int lwk_noise_label_kind(const char *label)
 {
 	static const char *const skip[] = { "TLB", "PMI", "ERR", "MIS", "MCP" };
 
@@ -197,7 +197,7 @@ static int proc_table(const char *path, int kind, struct lwk_noise *n, struct lw
 			continue;
 		*colon = '\0';
 		if (k < 0)
-			k = proc_irq_kind(label);
+			k = lwk_noise_label_kind(label);
 		if (k < 0)
 			continue;
 		p = colon + 1;

@@ -51,6 +51,11 @@ struct lwk_noise {
 /* "irq", "timer", ... as in /sys/kernel/lwk/cpuN/stats. */
 const char *lwk_noise_kind_name(enum lwk_noise_kind k);
 
+/* The kind of a /proc/interrupts row by its label ("36", "LOC", "RES"),
+ * or -1 for rows that are not interruptions of their own (TLB is in CAL,
+ * PMI is an NMI, ERR/MIS are not per CPU, MCP is a poll). */
+int lwk_noise_label_kind(const char *label);
+
 /* Starts accounting on cpus. basefile (may be NULL) receives the /proc
  * baseline (an error only when lwk.ko is absent). */
 int lwk_noise_watch(hwloc_const_bitmap_t cpus, const char *basefile, struct lwk_err *err);

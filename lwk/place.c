@@ -124,6 +124,8 @@ struct place {
 	const struct lwk_policy *pol;
 	const struct lwk_spec *spec;
 	hwloc_const_bitmap_t alloc;
+	const uint64_t *cost;	/* per OS PU, ncost of them; NULL: no preference */
+	unsigned ncost;
 	struct lwk_cores c;
 	unsigned char *state;	/* per core of c */
 	unsigned *kept;		/* per node: cores staying on Linux */
@@ -196,6 +198,44 @@ static int classify(struct place *p, struct lwk_err *err)
 	return 0;
 }
 
+/* What an LWK core would suffer from unmovable IRQs (lwk_irqs_cost), summed
+ * over its PUs. */
+static uint64_t core_cost(const struct place *p, unsigned i)
+{
+	uint64_t sum = 0;
+	int pu;
+
+	if (!p->cost)
+		return 0;
+	hwloc_bitmap_foreach_begin(pu, p->c.core[i]->cpuset)
+		if ((unsigned)pu < p->ncost)
+			sum += p->cost[pu];
+	hwloc_bitmap_foreach_end();
+	return sum;
+}
+
+/* The candidate of node k to keep on Linux: the lowest-numbered, unless
+ * unmovable IRQs land on some: then the costliest (lowest-numbered among
+ * equals), which Linux tolerates better than an LWK core. */
+static unsigned keep_pick(const struct place *p, unsigned k)
+{
+	unsigned i, best = p->c.first[k + 1];
+	uint64_t bc = 0;
+
+	for (i = p->c.first[k]; i < p->c.first[k + 1]; i++) {
+		uint64_t c;
+
+		if (p->state[i] != C_AVAIL)
+			continue;
+		c = core_cost(p, i);
+		if (best == p->c.first[k + 1] || c > bc) {
+			best = i;
+			bc = c;
+		}
+	}
+	return best;
+}
+
 /* Keeps max(util, min_linux_cores) cores on Linux. Cores that cannot be
  * LWK cores already count; more are taken from the candidates, spread over
  * the NUMA nodes, lowest-numbered first (CPU 0 stays on Linux). */
@@ -215,8 +255,7 @@ static void keep_linux(struct place *p)
 				best = k;
 		if (best == p->c.nnodes)
 			break;
-		for (i = p->c.first[best]; p->state[i] != C_AVAIL; i++)
-			;
+		i = keep_pick(p, best);
 		p->state[i] = C_KEEP;
 		p->avail[best]--;
 		p->kept[best]++;
@@ -312,9 +351,31 @@ static int choose_count(struct place *p, unsigned *want, struct lwk_err *err)
 	return 0;
 }
 
+/* The next LWK core of node k: the cheapest candidate (no unmovable IRQ
+ * lands on it, or only idle ones), the highest-numbered among equals. */
+static unsigned lwk_pick(const struct place *p, unsigned k)
+{
+	unsigned i, best = p->c.first[k + 1];
+	uint64_t bc = 0;
+
+	for (i = p->c.first[k + 1]; i-- > p->c.first[k];) {
+		uint64_t c;
+
+		if (p->state[i] != C_AVAIL)
+			continue;
+		c = core_cost(p, i);
+		if (best == p->c.first[k + 1] || c < bc) {
+			best = i;
+			bc = c;
+		}
+	}
+	return best;
+}
+
 /* Balanced over the NUMA nodes: each next core goes to the node with the
  * fewest LWK cores so far, then the most left, then the highest-numbered.
- * Within a node the highest-numbered cores become LWK cores. */
+ * Within a node the highest-numbered cores become LWK cores, those where
+ * unmovable IRQs land last. */
 static void distribute(struct place *p, unsigned want)
 {
 	unsigned j, k, i, n;
@@ -332,12 +393,18 @@ static void distribute(struct place *p, unsigned want)
 		}
 		p->take[best]++;	/* want <= navail: always found */
 	}
-	for (k = 0; k < p->c.nnodes; k++)
+	for (k = 0; k < p->c.nnodes; k++) {
+		if (p->cost) {
+			for (n = 0; n < p->take[k]; n++)
+				p->state[lwk_pick(p, k)] = C_LWK;
+			continue;
+		}
 		for (i = p->c.first[k + 1], n = p->take[k]; n && i-- > p->c.first[k];)
 			if (p->state[i] == C_AVAIL) {
 				p->state[i] = C_LWK;
 				n--;
 			}
+	}
 }
 
 static uint64_t round_up(unsigned __int128 v, uint64_t page)
@@ -447,6 +514,14 @@ int lwk_place(const struct lwk_topo *tp, const struct lwk_policy *pol,
 	      const struct lwk_spec *spec, hwloc_const_bitmap_t alloc,
 	      uint64_t alloc_mem, struct lwk_placement *out, struct lwk_err *err)
 {
+	return lwk_place_avoid(tp, pol, spec, alloc, alloc_mem, NULL, 0, out, err);
+}
+
+int lwk_place_avoid(const struct lwk_topo *tp, const struct lwk_policy *pol,
+		    const struct lwk_spec *spec, hwloc_const_bitmap_t alloc,
+		    uint64_t alloc_mem, const uint64_t *cpu_cost, unsigned ncost,
+		    struct lwk_placement *out, struct lwk_err *err)
+{
 	struct place p;
 	unsigned want = 0, k, i;
 	int ret = -1;
@@ -473,6 +548,8 @@ int lwk_place(const struct lwk_topo *tp, const struct lwk_policy *pol,
 	p.pol = pol;
 	p.spec = spec;
 	p.alloc = alloc;
+	p.cost = cpu_cost;
+	p.ncost = ncost;
 	if (lwk_cores_get(tp, alloc, &p.c, err) < 0)
 		return -1;
 	p.nalloc = p.c.ncores;

@@ -47,6 +47,18 @@ int lwk_place(const struct lwk_topo *tp, const struct lwk_policy *pol,
 	      const struct lwk_spec *spec, hwloc_const_bitmap_t alloc,
 	      uint64_t alloc_mem, struct lwk_placement *out, struct lwk_err *err);
 
+/* lwk_place, with a cost per OS PU (cpu_cost[0..ncost-1], e.g. from
+ * lwk_irqs_cost: what unmovable IRQs would inflict on an LWK core there).
+ * The number of LWK cores per NUMA node and every rule above are kept;
+ * within a node the cheapest candidates become LWK cores and the costliest
+ * are the ones kept on Linux. Cores cost the sum of their PUs. With all
+ * costs equal (or cpu_cost NULL) the choice is lwk_place's. When no cheap
+ * core is left, the partition is still placed: the caller says so. */
+int lwk_place_avoid(const struct lwk_topo *tp, const struct lwk_policy *pol,
+		    const struct lwk_spec *spec, hwloc_const_bitmap_t alloc,
+		    uint64_t alloc_mem, const uint64_t *cpu_cost, unsigned ncost,
+		    struct lwk_placement *out, struct lwk_err *err);
+
 struct lwk_share {
 	hwloc_bitmap_t cpus;	/* the rank's PUs (one per core unless smt) */
 	hwloc_bitmap_t mems;	/* NUMA nodes of those PUs */

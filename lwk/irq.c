@@ -1,10 +1,12 @@
 /* The node's interrupts. See irq.h. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "irq.h"
 #include "noise.h"
@@ -153,18 +155,23 @@ static bool debugfs_managed(const char *root, int irq)
 }
 
 /* Writes the IRQ's own mask back: a no-op the kernel refuses only for IRQs
- * whose affinity user space cannot set. Lack of privilege says nothing. */
+ * whose affinity user space cannot set (EIO on older kernels, EPERM on
+ * newer ones, even for root). Not being allowed to open the file (no
+ * privilege, a read-only /proc) says nothing about the IRQ. */
 static bool probe_refused(const char *path)
 {
 	char cur[4096];
-	struct lwk_err e;
+	bool refused;
+	int fd;
 
 	if (lwk_read_str(path, cur, sizeof(cur), NULL) < 0)
 		return false;
-	lwk_err_clear(&e);
-	if (lwk_write_str(path, cur, &e) == 0)
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
 		return false;
-	return e.code != EACCES && e.code != EPERM && e.code != EROFS && e.code != ENOENT;
+	refused = write(fd, cur, strlen(cur)) < 0;
+	close(fd);
+	return refused;
 }
 
 static void read_irq_dir(const char *root, unsigned flags, struct lwk_irq_line *l)

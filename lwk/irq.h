@@ -60,6 +60,11 @@ static inline bool lwk_irq_unmovable(const struct lwk_irq_line *l)
 int lwk_irqs_read(const char *root, unsigned flags, struct lwk_irqs *out, struct lwk_err *err);
 void lwk_irqs_fini(struct lwk_irqs *x);
 
+/* This node's interrupts (root ""), probed for refusals when run as root,
+ * under the lock of the registry in statedir (NULL: LWK_STATEDIR), which
+ * making a partition also holds while it steers IRQs. (place_irq.c) */
+int lwk_irqs_read_node(const char *statedir, struct lwk_irqs *out, struct lwk_err *err);
+
 /* Per OS CPU (cost[0..ncost-1], zeroed first): 0 if no unmovable IRQ lands
  * there, else for each unmovable IRQ whose effective CPUs include it, 1 +
  * its interrupts so far shared over those CPUs, so that a CPU whose queue

@@ -293,6 +293,8 @@ static int fill_partition(const struct lwk_create_req *req, const struct lwk_bac
 			return lwk_err_set(err, EINVAL, "spec text too long or multi-line");
 		snprintf(p->spec, sizeof(p->spec), "%s", req->spec);
 	}
+	if (req->note && !strpbrk(req->note, "\n\r"))
+		snprintf(p->note, sizeof(p->note), "%s", req->note);
 	return 0;
 }
 

@@ -68,6 +68,8 @@ struct lwk_create_req {
 					 * backends bits); 0: any */
 	const struct lwk_placement *pl;	/* cpus, mems, memory per node, pages */
 	const char *spec;		/* canonical spec text, for the record */
+	const char *note;		/* NULL or one line the caller wants in the
+					 * record's note (e.g. lwk_place_irq's) */
 };
 
 /* Creates the partition. On failure everything done so far is undone and

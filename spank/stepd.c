@@ -70,6 +70,7 @@ static struct {
 	int warm;			/* warm_th runs (lwk_cpuset_warm) */
 	pthread_t warm_th;
 	uint32_t ntasks;		/* local tasks of the step */
+	char irq_note[224];		/* unmovable IRQs on the LWK CPUs this step chose */
 	int plan_ok;			/* in a task: plan is its rank's */
 	struct lwk_rank_plan plan;
 } st;
@@ -300,7 +301,8 @@ static int provision(spank_t sp, const struct lwk_spec *spec)
 	if (spank_get_item(sp, S_JOB_ALLOC_MEM, &mem_mb) != ESPANK_SUCCESS)
 		mem_mb = 0;
 	lwk_placement_init(&pl);
-	if (lwk_place(&st.topo, &lwk_plugin.pol, spec, st.alloc, mem_mb << 20, &pl, &st.err)) {
+	if (lwk_place_irq(lwk_plugin.pol.statedir, &st.topo, &lwk_plugin.pol, spec, st.alloc, mem_mb << 20, &pl,
+			  st.irq_note, sizeof(st.irq_note), &st.err)) {
 		lwk_placement_fini(&pl);
 		return -1;
 	}
@@ -312,6 +314,7 @@ static int provision(spank_t sp, const struct lwk_spec *spec)
 	req.allowed = lwk_plugin.pol.backends;	/* auto: among what the site allows */
 	req.pl = &pl;
 	req.spec = st.spec_text;
+	req.note = st.irq_note;
 	rc = lwk_partition_create(&req, &st.part, &st.err);
 	lwk_placement_fini(&pl);
 	if (rc && st.err.code == EEXIST) {
@@ -714,6 +717,10 @@ int lwk_stepd_task_init(spank_t sp)
 		lwk_user_error(&st.err);
 		return -1;
 	}
+	if (st.lwk && st.made && st.irq_note[0] && st.plan.rank == 0)
+		/* once per node, by the step that made the partition */
+		fprintf(stderr, "lwk: job %u step %u: %s; a site can keep them off LWK-capable CPUs (lwkpart check, isolcpus=managed_irq; lwkpart(8))\n",
+			st.job, st.step, st.irq_note);
 	if (st.lwk)
 		lwk_step_report_task_init(st.plan.rank);
 	return 0;

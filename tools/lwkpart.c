@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "irq.h"
 #include "list.h"
 #include "policy.h"
 #include "registry.h"
@@ -36,6 +37,7 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  status                      what this node supports\n"
+	"  check                       which CPUs take interrupts that cannot be moved\n"
 	"  create --cpus LIST|--cores N [--mem SIZE] [--pages 2m|1g] [--id NAME]\n"
 	"         [--owner OWNER] [--backend native|mckernel|mos]\n"
 	"                              make a partition (prints its id)\n"
@@ -282,10 +284,27 @@ static int free_cpus(const struct lwk_topo *tp, hwloc_bitmap_t out, struct lwk_e
 	return 0;
 }
 
+/* --cpus: the admin chose; the record still says which unmovable IRQs
+ * land there. */
+static void cpus_irq_note(hwloc_const_bitmap_t cpus, char *note, size_t len)
+{
+	struct lwk_irqs x;
+	char which[160];
+
+	note[0] = '\0';
+	if (lwk_irqs_read_node(statedir, &x, NULL) < 0)
+		return;
+	lwk_irqs_describe(&x, cpus, 2, which, sizeof(which));
+	if (which[0])
+		snprintf(note, len, "unmovable IRQs on LWK CPUs: %s", which);
+	lwk_irqs_fini(&x);
+}
+
 /* --cores N [--mem SIZE]: the placement code chooses, as for a job whose
  * allocation is every free CPU of the node, within the site policy. */
 static int place_cores(const struct lwk_topo *tp, const char *cores, const char *mem,
-		       enum lwk_pages pages, struct lwk_placement *pl, char *spec, size_t len)
+		       enum lwk_pages pages, struct lwk_placement *pl, char *spec, size_t len,
+		       char *note, size_t notelen)
 {
 	struct lwk_spec sp;
 	struct lwk_err err = { 0 };
@@ -317,7 +336,7 @@ static int place_cores(const struct lwk_topo *tp, const char *cores, const char 
 		}
 	}
 	if (free_cpus(tp, alloc, &err) < 0 ||
-	    lwk_place(tp, &pol, &sp, alloc, 0, pl, &err) < 0) {
+	    lwk_place_irq(statedir, tp, &pol, &sp, alloc, 0, pl, note, notelen, &err) < 0) {
 		fail(&err);
 		goto out;
 	}
@@ -346,6 +365,7 @@ static int cmd_create(int argc, char **argv)
 	struct lwk_err err = { 0 };
 	struct lwk_placement pl;
 	struct lwk_partition out;
+	char irqnote[224] = "";
 	struct lwk_topo tp = { 0 };
 	struct lwk_create_req req = { 0 };
 	char ownbuf[LWK_ID_MAX + 8], spec[LWK_SPEC_MAX];
@@ -423,9 +443,13 @@ static int cmd_create(int argc, char **argv)
 			goto out;
 		}
 		lwk_topo_cpus_to_mems(&tp, pl.cpus, pl.mems);
+		cpus_irq_note(pl.cpus, irqnote, sizeof(irqnote));
+		req.note = irqnote;
 	} else {
-		if (place_cores(&tp, cores, mem, pl.pages, &pl, spec, sizeof(spec)) < 0)
+		if (place_cores(&tp, cores, mem, pl.pages, &pl, spec, sizeof(spec), irqnote,
+				sizeof(irqnote)) < 0)
 			goto out;
+		req.note = irqnote;
 		req.spec = spec;
 		mem = NULL;	/* placed with the cores */
 	}
@@ -730,11 +754,98 @@ static int cmd_reap(int argc, char **argv)
 	return 0;
 }
 
+/* --- check --- */
+
+/* Which CPUs take interrupts that cannot be moved (irq.h): LWK cores there
+ * are interrupted whatever the partition does. The placement avoids them;
+ * a site keeps them off its LWK-capable CPUs at boot (doc/irq.md). */
+static int cmd_check(int argc, char **argv)
+{
+	struct lwk_err err = { 0 };
+	struct lwk_irqs x;
+	hwloc_bitmap_t all = hwloc_bitmap_alloc(), hit = hwloc_bitmap_alloc();
+	hwloc_bitmap_t cap = hwloc_bitmap_alloc(), bad = hwloc_bitmap_alloc();
+	char l_hit[256], l_cap[256], l_bad[256];
+	bool first = true;
+
+	(void)argv;
+	if (argc > 1) {
+		hwloc_bitmap_free(all);
+		hwloc_bitmap_free(hit);
+		hwloc_bitmap_free(cap);
+		hwloc_bitmap_free(bad);
+		return failf("check takes no arguments: see lwkpart --help");
+	}
+	if (lwk_irqs_read_node(statedir, &x, &err) < 0) {
+		hwloc_bitmap_free(all);
+		hwloc_bitmap_free(hit);
+		hwloc_bitmap_free(cap);
+		hwloc_bitmap_free(bad);
+		return fail(&err);
+	}
+	hwloc_bitmap_set_range(all, 0, x.ncpu ? (int)x.ncpu - 1 : 0);
+	lwk_irqs_unmovable_cpus(&x, all, hit);
+	/* the CPUs that may become LWK cores: lwk_cpus of lwk.conf, else all */
+	hwloc_bitmap_copy(cap, pol.lwk_cpus ? pol.lwk_cpus : all);
+	hwloc_bitmap_and(bad, hit, cap);
+	list_str(hit, l_hit, sizeof(l_hit));
+	list_str(cap, l_cap, sizeof(l_cap));
+	list_str(bad, l_bad, sizeof(l_bad));
+	if (json)
+		printf("{\"unmovable\": [");
+	else
+		printf("unmovable IRQs land on CPUs: %s\n", l_hit[0] ? l_hit : "none");
+	for (unsigned i = 0; i < x.nline; i++) {
+		const struct lwk_irq_line *l = &x.line[i];
+		char on[256], n[32], num[16];
+		bool f = true;
+
+		if (!lwk_irq_unmovable(l) || !l->effective)
+			continue;
+		list_str(l->effective, on, sizeof(on));
+		lwk_irq_thousands(l->total, n, sizeof(n));
+		if (!json) {
+			printf("  irq %d %s on CPU %s: %s, %s so far\n", l->irq, l->name, on,
+			       l->managed ? "managed by the kernel" : "affinity write refused", n);
+			continue;
+		}
+		printf("%s{", first ? "" : ", ");
+		first = false;
+		snprintf(num, sizeof(num), "%d", l->irq);
+		json_kraw(&f, "irq", num);
+		json_kv(&f, "name", l->name);
+		json_kv(&f, "cpus", on);
+		json_kv(&f, "why", l->managed ? "managed" : "refused");
+		snprintf(n, sizeof(n), "%" PRIu64, l->total);
+		json_kraw(&f, "count", n);
+		printf("}");
+	}
+	if (json) {
+		printf("], ");
+		first = true;
+		json_kv(&first, "cpus", l_hit);
+		json_kv(&first, "lwk_capable", l_cap);
+		json_kv(&first, "lwk_capable_hit", l_bad);
+		printf("}\n");
+	} else if (l_bad[0]) {
+		printf("LWK-capable CPUs %s: %s take%s them; placement keeps LWK cores off them while the job has other cores; to keep them free at boot see isolcpus=managed_irq and lwkpart(8)\n",
+		       l_cap, l_bad, hwloc_bitmap_weight(bad) == 1 ? "s" : "");
+	} else {
+		printf("LWK-capable CPUs %s: none takes them\n", l_cap);
+	}
+	lwk_irqs_fini(&x);
+	hwloc_bitmap_free(all);
+	hwloc_bitmap_free(hit);
+	hwloc_bitmap_free(cap);
+	hwloc_bitmap_free(bad);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{ "status", cmd_status }, { "create", cmd_create }, { "list", cmd_list },
+	{ "status", cmd_status }, { "check", cmd_check }, { "create", cmd_create }, { "list", cmd_list },
 	{ "show", cmd_show }, { "attach", cmd_attach }, { "destroy", cmd_destroy },
 	{ "reap", cmd_reap },
 };

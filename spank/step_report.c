@@ -14,6 +14,11 @@
  * from those at the last exit. The worst single interruption cannot be
  * subtracted: for a step that reused the job's partition it is the worst
  * since the partition was made, and the report says so.
+ *
+ * Below the table, each LWK CPU's largest sources by name (IRQ lines such
+ * as virtio1-req.0, LOC, RES, CAL, softirqs), from /proc/interrupts and
+ * /proc/softirqs read at the same two moments: lwk.ko counts by kind only,
+ * so the names come from /proc with or without it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "irq.h"
 #include "lwk_spank.h"
 #include "noise.h"
 #include "partition.h"
@@ -37,6 +43,7 @@ static struct {
 	char statedir[256];
 	char id[LWK_ID_MAX];
 	struct lwk_noise base;
+	struct lwk_irqs irq_base;	/* per IRQ line; nline 0 if unreadable */
 	double t0;
 	int sock[2];		/* [0] slurmstepd's end, [1] task 0's */
 	int out;		/* task 0's stderr, once it arrived */
@@ -83,6 +90,8 @@ int lwk_step_report_begin(const char *statedir, const char *id, int made, uint32
 	rep.made = made;
 	rep.job = job;
 	rep.step = step;
+	if (lwk_irqs_read("", LWK_IRQ_COUNTS, &rep.irq_base, NULL) < 0)
+		memset(&rep.irq_base, 0, sizeof(rep.irq_base));
 	rep.t0 = now_s();
 	rep.on = 1;
 	return 0;
@@ -155,6 +164,21 @@ static void summary(FILE *f, const struct lwk_noise *n, double secs)
 	fputc('\n', f);
 }
 
+/* "  cpu 1 sources: virtio1-req.0 72,365, LOC 1,204, ..." per LWK CPU. */
+static void sources(FILE *f, const struct lwk_noise *n)
+{
+	struct lwk_irqs now;
+	char buf[512];
+
+	if (!rep.irq_base.nline || lwk_irqs_read("", LWK_IRQ_COUNTS, &now, NULL) < 0)
+		return;
+	for (unsigned i = 0; i < n->ncpu; i++) {
+		lwk_irqs_top(&now, &rep.irq_base, n->cpu[i].cpu, 6, buf, sizeof(buf));
+		fprintf(f, "  cpu %u sources: %s\n", n->cpu[i].cpu, buf[0] ? buf : "none");
+	}
+	lwk_irqs_fini(&now);
+}
+
 /* The report, in one write: task 0's other output may still be in flight. */
 static void write_report(void)
 {
@@ -177,6 +201,7 @@ static void write_report(void)
 	if (f) {
 		summary(f, &now, secs);
 		lwk_noise_report(f, rep.id, &now);
+		sources(f, &now);
 		if (fclose(f) == 0)
 			(void)lwk_write_fd(rep.out, buf, len);
 		free(buf);
@@ -202,8 +227,10 @@ void lwk_step_report_end(void)
 	close_fd(&rep.out);
 	close_fd(&rep.sock[0]);
 	close_fd(&rep.sock[1]);
-	if (rep.on)
+	if (rep.on) {
 		lwk_noise_fini(&rep.base);
+		lwk_irqs_fini(&rep.irq_base);
+	}
 	memset(&rep, 0, sizeof(rep));
 	rep.sock[0] = rep.sock[1] = rep.out = -1;
 }

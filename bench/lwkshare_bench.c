@@ -4,7 +4,9 @@
  * launcher does this once per rank at start, target < 1 ms) and lwk_place
  * (the whole partition for the same machine) on a synthetic topology, plus
  * loading this machine's topology (discovered, and from the node's cache),
- * which slurmstepd and lwkrun also pay. Prints median and
+ * which slurmstepd and lwkrun also pay; and lwk_place_avoid (placement
+ * around unmovable IRQs) against lwk_place in the same run, and reading this
+ * machine's interrupts, which slurmstepd pays per partition. Prints median and
  * p99; a benchmark, not a test: it never fails on time.
  *
  *   lwkshare-bench [-n REPS] [-t "SYNTHETIC TOPOLOGY"] [-r RANKS]
@@ -15,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lwk/irq.h"
 #include "lwk/place.h"
 #include "lwk/policy.h"
 #include "lwk/spec.h"
@@ -30,7 +33,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void report(const char *what, uint64_t *v, size_t n, double target_us)
+static double report(const char *what, uint64_t *v, size_t n, double target_us)
 {
 	struct ns_stats st;
 
@@ -41,6 +44,7 @@ static void report(const char *what, uint64_t *v, size_t n, double target_us)
 		printf("  (target < %.0f us: %s)", target_us,
 		       st.p99 / 1e3 < target_us ? "met" : "MISSED");
 	printf("\n");
+	return (double)st.median;
 }
 
 static int die(const struct lwk_err *err)
@@ -107,6 +111,52 @@ int main(int argc, char **argv)
 		v[i] = now_ns() - t0;
 	}
 	report("lwk_place cores:all,mem:50% (whole node)", v, reps, 0);
+
+	/* issue 15: the same choice with unmovable IRQs on every 4th PU (one
+	 * managed queue per 4 CPUs, as NVMe drives with fewer queues than CPUs),
+	 * half of them busy; baseline lwk_place of the same spec, same run */
+	{
+		unsigned npu = (unsigned)hwloc_bitmap_last(alloc) + 1;
+		uint64_t *cost = calloc(npu, sizeof(*cost));
+		double med0, med1;
+		struct lwk_spec half;
+
+		lwk_spec_init(&half);
+		if (!cost || lwk_spec_parse(&half, "cores:50%,mem:50%", &err) < 0)
+			return die(&err);
+		for (unsigned k = 0; k < npu; k += 4)
+			cost[k] = 1 + (k % 8 ? 0 : 100000);
+		for (i = 0; i < reps; i++) {
+			uint64_t t0 = now_ns();
+
+			if (lwk_place(&tp, &pol, &half, alloc, 0, &pl, &err) < 0)
+				return die(&err);
+			v[i] = now_ns() - t0;
+		}
+		med0 = report("lwk_place cores:50%,mem:50% (baseline)", v, reps, 0);
+		for (i = 0; i < reps; i++) {
+			uint64_t t0 = now_ns();
+
+			if (lwk_place_avoid(&tp, &pol, &half, alloc, 0, cost, npu, &pl, &err) < 0)
+				return die(&err);
+			v[i] = now_ns() - t0;
+		}
+		med1 = report("lwk_place_avoid cores:50%,mem:50%, unmovable IRQs on every 4th CPU", v,
+			      reps, 1000);
+		printf("  ratio avoid/baseline (medians): %.2f\n", med0 > 0 ? med1 / med0 : 0);
+		for (i = 0; i < reps && i < 200; i++) {
+			struct lwk_irqs x;
+			uint64_t t0 = now_ns();
+
+			if (lwk_irqs_read("", 0, &x, &err) < 0)
+				return die(&err);
+			v[i] = now_ns() - t0;
+			lwk_irqs_fini(&x);
+		}
+		report("lwk_irqs_read (this machine's /proc, no probe)", v, i, 0);
+		lwk_spec_fini(&half);
+		free(cost);
+	}
 
 	/* every core of the node in the partition, ranks in turn */
 	lwk_share_init(&sh);

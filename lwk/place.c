@@ -126,6 +126,7 @@ struct place {
 	hwloc_const_bitmap_t alloc;
 	const uint64_t *cost;	/* per OS PU, ncost of them; NULL: no preference */
 	unsigned ncost;
+	uint64_t *ccost;	/* per core of c: the sum over its PUs */
 	struct lwk_cores c;
 	unsigned char *state;	/* per core of c */
 	unsigned *kept;		/* per node: cores staying on Linux */
@@ -142,6 +143,7 @@ static void place_free(struct place *p)
 	free(p->kept);
 	free(p->avail);
 	free(p->take);
+	free(p->ccost);
 }
 
 /* Which allocated cores may become LWK cores at all. */
@@ -199,19 +201,28 @@ static int classify(struct place *p, struct lwk_err *err)
 }
 
 /* What an LWK core would suffer from unmovable IRQs (lwk_irqs_cost), summed
- * over its PUs. */
-static uint64_t core_cost(const struct place *p, unsigned i)
+ * over its PUs; once per core, as the picks below look at each many times. */
+static int core_costs(struct place *p)
 {
-	uint64_t sum = 0;
 	int pu;
 
 	if (!p->cost)
 		return 0;
-	hwloc_bitmap_foreach_begin(pu, p->c.core[i]->cpuset)
-		if ((unsigned)pu < p->ncost)
-			sum += p->cost[pu];
-	hwloc_bitmap_foreach_end();
-	return sum;
+	p->ccost = calloc(p->c.ncores ? p->c.ncores : 1, sizeof(*p->ccost));
+	if (!p->ccost)
+		return -1;
+	for (unsigned i = 0; i < p->c.ncores; i++) {
+		hwloc_bitmap_foreach_begin(pu, p->c.core[i]->cpuset)
+			if ((unsigned)pu < p->ncost)
+				p->ccost[i] += p->cost[pu];
+		hwloc_bitmap_foreach_end();
+	}
+	return 0;
+}
+
+static uint64_t core_cost(const struct place *p, unsigned i)
+{
+	return p->ccost ? p->ccost[i] : 0;
 }
 
 /* The candidate of node k to keep on Linux: the lowest-numbered, unless
@@ -394,7 +405,7 @@ static void distribute(struct place *p, unsigned want)
 		p->take[best]++;	/* want <= navail: always found */
 	}
 	for (k = 0; k < p->c.nnodes; k++) {
-		if (p->cost) {
+		if (p->ccost) {
 			for (n = 0; n < p->take[k]; n++)
 				p->state[lwk_pick(p, k)] = C_LWK;
 			continue;
@@ -557,7 +568,7 @@ int lwk_place_avoid(const struct lwk_topo *tp, const struct lwk_policy *pol,
 	p.kept = calloc(p.c.nnodes, sizeof(*p.kept));
 	p.avail = calloc(p.c.nnodes, sizeof(*p.avail));
 	p.take = calloc(p.c.nnodes, sizeof(*p.take));
-	if (!p.state || !p.kept || !p.avail || !p.take) {
+	if (!p.state || !p.kept || !p.avail || !p.take || core_costs(&p) < 0) {
 		lwk_err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}

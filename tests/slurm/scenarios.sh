@@ -767,3 +767,39 @@ sc_lwkrun_inherit() {
 		grep -q '</topology>' "$_tx"
 	restored lwkrun_inherit_corrupt
 }
+
+# Issue 15: interrupts that cannot be moved. Expectations come from the node
+# (lwkpart check), not from this machine's layout: the step's report names
+# its LWK CPU's sources; an unmovable IRQ's name shows there only if the LWK
+# CPU takes it, and then (and only then) the step said so once, up front.
+sc_irq_report() {
+	begin irq_report
+	chk=$("$LWK_BUILDDIR/tools/lwkpart" --statedir "$(STATEDIR)" --json check)
+	hit=,$(printf '%s' "$chk" | python3 -c 'import json,sys
+s=set()
+for p in json.load(sys.stdin)["cpus"].split(","):
+    if p: a,_,b=p.partition("-"); s.update(range(int(a),int(b or a)+1))
+print(",".join(map(str,sorted(s))))'),
+	names=$(printf '%s' "$chk" | python3 -c 'import json,sys; print(" ".join(u["name"] for u in json.load(sys.stdin)["unmovable"]))')
+	# fsync'ed writes from the step itself: completions on the disk's CPU
+	OUT=$(timeout 60 srun --lwk=cores:1 -n1 sh -c 'dd if=/dev/zero of=/tmp/lwk-irq-io.$$ bs=128k count=64 conv=fsync status=none; rm -f /tmp/lwk-irq-io.$$; exec "$0"' "$WORK/report" 2>"$WORK/irq.err"); RC=$?
+	err=$(cat "$WORK/irq.err")
+	t_eq "$CFG irq_report: the step exits 0" 0 "$RC"
+	c=$(field lwkcpus "$(lines lwk= "$OUT")")
+	src=$(printf '%s\n' "$err" | grep "^  cpu $c sources: ")
+	t_match "$CFG irq_report: the report names LWK CPU $c's sources" "^  cpu $c sources: [^ ]+ [0-9,]+" "$src"
+	said=$(printf '%s\n' "$err" | grep -c '^lwk: job [0-9]* step 0: unmovable IRQs on LWK CPUs')
+	case $hit in
+	*",$c,"*)
+		t_eq "$CFG irq_report: LWK CPU $c takes unmovable IRQs ($names): the step said so once" 1 "$said" ;;
+	*)
+		t_eq "$CFG irq_report: LWK CPU $c takes no unmovable IRQ (they land on ${hit#,}): nothing to say" 0 "$said"
+		for n in $names; do
+			case $src in
+			*" $n "*) t_fail "$CFG irq_report: $n, which lands on ${hit#,}, shows on LWK CPU $c: $src" ;;
+			*) t_ok "$CFG irq_report: $n (on ${hit#,}) is not among LWK CPU $c's sources" ;;
+			esac
+		done ;;
+	esac
+	restored irq_report
+}

@@ -38,6 +38,10 @@ int lwk_place_irq(const char *statedir, const struct lwk_topo *tp, const struct 
 
 	if (notelen)
 		note[0] = '\0';
+	/* a synthetic or XML topology (tests, HWLOC_SYNTHETIC) is not the
+	 * machine whose /proc/interrupts this would read */
+	if (!hwloc_topology_is_thissystem(tp->t))
+		return lwk_place(tp, pol, spec, alloc, alloc_mem, out, err);
 	if (lwk_irqs_read_node(statedir, &x, NULL) < 0)
 		return lwk_place(tp, pol, spec, alloc, alloc_mem, out, err);
 	cost = calloc(x.ncpu ? x.ncpu : 1, sizeof(*cost));

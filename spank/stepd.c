@@ -301,8 +301,8 @@ static int provision(spank_t sp, const struct lwk_spec *spec)
 	if (spank_get_item(sp, S_JOB_ALLOC_MEM, &mem_mb) != ESPANK_SUCCESS)
 		mem_mb = 0;
 	lwk_placement_init(&pl);
-	if (lwk_place_irq(lwk_plugin.pol.statedir, &st.topo, &lwk_plugin.pol, spec, st.alloc, mem_mb << 20, &pl,
-			  st.irq_note, sizeof(st.irq_note), &st.err)) {
+	if (lwk_place_irq(lwk_plugin.pol.statedir, &st.topo, &lwk_plugin.pol, spec, st.alloc,
+			  mem_mb << 20, &pl, st.irq_note, sizeof(st.irq_note), &st.err)) {
 		lwk_placement_fini(&pl);
 		return -1;
 	}

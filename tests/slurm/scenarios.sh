@@ -780,6 +780,7 @@ s=set()
 for p in json.load(sys.stdin)["cpus"].split(","):
     if p: a,_,b=p.partition("-"); s.update(range(int(a),int(b or a)+1))
 print(",".join(map(str,sorted(s))))'),
+	on=$(echo "$hit" | sed 's/^,//; s/,$//')
 	names=$(printf '%s' "$chk" | python3 -c 'import json,sys; print(" ".join(u["name"] for u in json.load(sys.stdin)["unmovable"]))')
 	# fsync'ed writes from the step itself: completions on the disk's CPU
 	OUT=$(timeout 60 srun --lwk=cores:1 -n1 sh -c 'dd if=/dev/zero of=/tmp/lwk-irq-io.$$ bs=128k count=64 conv=fsync status=none; rm -f /tmp/lwk-irq-io.$$; exec "$0"' "$WORK/report" 2>"$WORK/irq.err"); RC=$?
@@ -793,11 +794,11 @@ print(",".join(map(str,sorted(s))))'),
 	*",$c,"*)
 		t_eq "$CFG irq_report: LWK CPU $c takes unmovable IRQs ($names): the step said so once" 1 "$said" ;;
 	*)
-		t_eq "$CFG irq_report: LWK CPU $c takes no unmovable IRQ (they land on ${hit#,}): nothing to say" 0 "$said"
+		t_eq "$CFG irq_report: LWK CPU $c takes no unmovable IRQ (they land on ${on:-none}): nothing to say" 0 "$said"
 		for n in $names; do
 			case $src in
-			*" $n "*) t_fail "$CFG irq_report: $n, which lands on ${hit#,}, shows on LWK CPU $c: $src" ;;
-			*) t_ok "$CFG irq_report: $n (on ${hit#,}) is not among LWK CPU $c's sources" ;;
+			*" $n "*) t_fail "$CFG irq_report: $n, which lands on $on, shows on LWK CPU $c: $src" ;;
+			*) t_ok "$CFG irq_report: $n (on $on) is not among LWK CPU $c's sources" ;;
 			esac
 		done ;;
 	esac

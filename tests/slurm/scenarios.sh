@@ -766,6 +766,8 @@ sc_lwkrun_inherit() {
 	t_check "$CFG lwkrun_inherit: ... and slurmstepd saved the rediscovered topology whole" \
 		grep -q '</topology>' "$_tx"
 	restored lwkrun_inherit_corrupt
+}
+
 # --- issue 13: a user's error fails the job, never the node
 # Runs last: after every scenario whose step failed on a user's bad spec
 # (bad_specs, too_big, too_many, the sbatch ones), no node is drained or down.

@@ -38,3 +38,23 @@ tests_unit_test_spank_args_SOURCES = tests/unit/test_spank_args.c spank/args.c s
 tests_unit_test_spank_args_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_unit_test_spank_args_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_spank_args_LDADD = $(UNIT_LIBS)
+
+# Compile check of the plugin against another Slurm series' headers
+# (tests/slurm-headers/run): make spank-series-check SLURM_HEADERS=DIR
+# SERIES_OUT=DIR compiles every plugin source with this build's flags
+# (-Werror included) but DIR's slurm/*.h, and links DIR-built spank_lwk.so
+# into SERIES_OUT. Nothing of the real build is touched.
+SPANK_SERIES_CC = $(CC) $(DEFS) $(DEFAULT_INCLUDES) -I$(SLURM_HEADERS) $(AM_CPPFLAGS) \
+	$(CPPFLAGS) $(AM_CFLAGS) $(HWLOC_CFLAGS) $(CFLAGS) -fPIC
+spank-series-check: lwk/liblwk.la
+	@test -n "$(SLURM_HEADERS)" && test -f "$(SLURM_HEADERS)/slurm/spank.h" && test -n "$(SERIES_OUT)" || \
+		{ echo "lwk: give SLURM_HEADERS=DIR (with slurm/spank.h) and SERIES_OUT=DIR"; exit 1; }
+	@rm -rf $(SERIES_OUT) && mkdir -p $(SERIES_OUT)
+	@for f in $(spank_spank_lwk_la_SOURCES); do \
+		case $$f in *.c) ;; *) continue ;; esac; \
+		$(SPANK_SERIES_CC) -c $(srcdir)/$$f -o $(SERIES_OUT)/`basename $$f .c`.o || exit 1; \
+	done
+	@$(CC) -shared -o $(SERIES_OUT)/spank_lwk.so $(SERIES_OUT)/*.o lwk/.libs/liblwk.a \
+		$(HWLOC_LIBS) $(NUMA_LIBS) -Wl,--version-script=$(srcdir)/spank/spank_lwk.map $(LDFLAGS)
+.PHONY: spank-series-check
+EXTRA_DIST += tests/slurm-headers/run tests/slurm-headers/plugin_version.c

@@ -22,12 +22,22 @@
 #include <hwloc.h>
 #include <pthread.h>
 #include <slurm/spank.h>
+#include <slurm/slurm_errno.h>
+#include <slurm/slurm_version.h>
 
 #include "error.h"
 #include "policy.h"
 #include "spec.h"
 
 #define PLUGIN_NAME "lwk"
+
+/* What the Slurm series built against offers (one build per series: a
+ * plugin built for one does not load in another). Taken from the headers,
+ * not from configure, so that the compile check against every series'
+ * headers (tests/slurm-headers/run) sees what a real build would. */
+#define LWK_SLURM_AT_LEAST(a, b) (SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(a, b, 0))
+/* 25.05: slurm_spank_init_failure_mode (ESPANK_NODE_FAILURE/JOB_FAILURE) */
+#define LWK_HAVE_INIT_FAILURE_MODE LWK_SLURM_AT_LEAST(25, 5)
 
 /* srun -> slurmstepd: "SPEC0;SPEC1;..." canonical specs, one per hetjob
  * component (one entry for an ordinary step), "none" for no LWK. */

@@ -8,6 +8,15 @@
 
 SPANK_PLUGIN(lwk, 1);
 
+#if LWK_HAVE_INIT_FAILURE_MODE
+/* 25.05+: what a failing slurm_spank_init means. It fails only on a broken
+ * site configuration (plugstack.conf arguments, lwk.conf), never on anything
+ * a user wrote (--lwk is checked later, and a user's bad spec fails only the
+ * job, from task_init). A node whose configuration fails every job is to be
+ * drained, not to eat job after job: Slurm's default, chosen explicitly. */
+int slurm_spank_init_failure_mode = ESPANK_NODE_FAILURE;
+#endif
+
 struct lwk_plugin lwk_plugin;
 
 /* Only remembers the value: what it means depends on the hetjob component

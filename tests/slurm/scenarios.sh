@@ -804,3 +804,18 @@ print(",".join(map(str,sorted(s))))'),
 	esac
 	restored irq_report
 }
+
+# --- issue 13: a user's error fails the job, never the node
+# Runs last: after every scenario whose step failed on a user's bad spec
+# (bad_specs, too_big, too_many, the sbatch ones), no node is drained or down.
+# On 25.05+ any non-zero SPANK return is an error; this is where a plugin
+# returning one in the wrong callback would show.
+sc_undrained() {
+	_st=$(sinfo -h -N -o '%N %T %E' 2>&1)
+	_bad=$(printf '%s\n' "$_st" | awk '$2 ~ /drain|down|fail/ { print }' | sort -u | tr '\n' ';')
+	if [ -n "$_st" ] && [ -z "$_bad" ]; then
+		t_ok "$CFG undrained: after the failed jobs of the scenarios no node is drained or down"
+	else
+		t_fail "$CFG undrained: ${_bad:-sinfo said nothing: $_st}"
+	fi
+}

@@ -43,6 +43,7 @@ static void usage(FILE *f)
 	      "      --container BUNDLE  run the rank as the OCI bundle's container (PROGRAM,\n"
 	      "                        if given, replaces its process.args)\n"
 	      "      --runtime R       OCI runtime for --container: runc (default) or crun\n"
+	      "      --name ID         the container's id (default: lwkrun-PID)\n"
 	      "  -h, --help            this text\n"
 	      "  -V, --version         print the version\n\n"
 	      "The local rank comes from OMPI_COMM_WORLD_LOCAL_RANK/SIZE, MPI_LOCALRANKID/\n"
@@ -53,7 +54,7 @@ static void usage(FILE *f)
 struct opts {
 	bool dry_run, verbose;
 	const char *partition, *statedir;
-	const char *container, *runtime;
+	const char *container, *runtime, *name;
 };
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -65,6 +66,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "statedir", required_argument, NULL, 's' },
 		{ "container", required_argument, NULL, 'C' },
 		{ "runtime", required_argument, NULL, 'R' },
+		{ "name", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -80,6 +82,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 's': o->statedir = optarg; break;
 		case 'C': o->container = optarg; break;
 		case 'R': o->runtime = optarg; break;
+		case 'N': o->name = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("lwkrun (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION); exit(0);
 		default:
@@ -87,8 +90,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			exit(2);
 		}
 	}
-	if (o->runtime && !o->container) {
-		fputs("lwk: --runtime goes with --container=BUNDLE; see lwkrun --help\n", stderr);
+	if ((o->runtime || o->name) && !o->container) {
+		fputs("lwk: --runtime and --name go with --container=BUNDLE; see lwkrun --help\n",
+		      stderr);
 		exit(2);
 	}
 	if (optind >= argc && !o->container) {
@@ -222,7 +226,8 @@ run:
 		goto fail;
 	if (o.container) {
 		struct lwkrun_ctr_req req = {
-			.runtime = o.runtime, .bundle = &bundle, .plan = &plan, .envp = environ,
+			.runtime = o.runtime, .name = o.name, .bundle = &bundle, .plan = &plan,
+			.envp = environ,
 		};
 
 		status = lwkrun_container_run(&req, &err);

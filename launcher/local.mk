@@ -16,3 +16,4 @@ launcher_lwkrun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(PMIX_CFLAGS) $(JSONC_CFL
 launcher_lwkrun_LDFLAGS = -Wl,--as-needed
 launcher_lwkrun_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) -ldl $(JSONC_LIBS)
 EXTRA_DIST += tests/launcher/run tests/mpi_report.c
+EXTRA_DIST += tests/containers/run tests/containers/images.sh tests/slurm/containers.sh

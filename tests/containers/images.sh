@@ -14,7 +14,7 @@ ctr_rootfs() {
 	mkdir -p "$_r/bin" "$_r/etc" "$_r/proc" "$_r/sys" "$_r/dev" "$_r/tmp" "$_r/home" \
 		"$_r/root" "$_r/run" || return 1
 	cp /bin/busybox "$_r/bin/busybox" || return 1
-	for _a in sh cat grep sleep true false echo env sed tr ls wc kill; do
+	for _a in $(/bin/busybox --list); do
 		ln -sf busybox "$_r/bin/$_a"
 	done
 	: >"$_r/etc/passwd"

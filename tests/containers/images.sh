@@ -8,6 +8,7 @@
 #                                with process.args ARG... (default: sh), no
 #                                terminal; rootless with CTR_ROOTLESS=1
 #   ctr_set_json DIR JQ-FILTER   edits DIR/config.json with jq
+#   ctr_add_binary ROOTFS BIN... BIN and its shared libraries, at their host paths
 
 ctr_rootfs() {
 	_r=$1
@@ -39,4 +40,17 @@ ctr_bundle() {
 
 ctr_set_json() {
 	jq "$2" "$1/config.json" >"$1/config.json.new" && mv "$1/config.json.new" "$1/config.json"
+}
+
+# ctr_add_binary ROOTFS BIN...: BIN and the shared libraries it loads (ldd),
+# each at its host path, so the host's own programs run in the image.
+ctr_add_binary() {
+	_r=$1
+	shift
+	for _b in "$@"; do
+		_b=$(readlink -f "$_b")
+		for _f in "$_b" $(ldd "$_b" 2>/dev/null | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }'); do
+			mkdir -p "$_r$(dirname "$_f")" && cp -L "$_f" "$_r$_f" || return 1
+		done
+	done
 }

@@ -15,8 +15,9 @@
  *   process.env       the bundle's, with the LWK_*, OMP_*, GLIBC_TUNABLES,
  *                     MPI_LOCAL*, PMIX_*, OMPI_* and SLURM_* variables of
  *                     lwkrun's own environment set over it;
- *   linux.cgroupsPath a relative name: a runtime that makes cgroups (runc)
- *                     makes it below lwkrun's own, the partition's, cpuset;
+ *   linux.cgroupsPath a place below lwkrun's own cgroup, the partition's (a
+ *                     relative name on cgroup v1, the full path on v2, where
+ *                     runc would take a relative one below the parent);
  *   linux.resources.cpu.cpus/mems  the rank's share, so that cpuset is the
  *                     share and not the whole partition.
  * Nothing else of the bundle is changed; the bundle itself is never written.
@@ -38,7 +39,7 @@ void lwkrun_bundle_fini(struct lwkrun_bundle *b);
 
 int lwkrun_bundle_load(const char *dir, struct lwkrun_bundle *b, struct lwk_err *err);
 
-/* Writes the copy into outdir/config.json; cgroup_name: the relative
+/* Writes the copy into outdir/config.json; cgroup_name: its
  * linux.cgroupsPath; envp: lwkrun's environment after the plan was applied. */
 int lwkrun_bundle_write(const struct lwkrun_bundle *b, const struct lwkrun_plan *plan,
 			char *const *envp, const char *cgroup_name, const char *outdir,

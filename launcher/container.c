@@ -291,7 +291,14 @@ int lwkrun_container_run(const struct lwkrun_ctr_req *req, struct lwk_err *err)
 				   strerror(errno));
 	snprintf(cfg, sizeof(cfg), "%s/config.json", dir);
 	snprintf(pidfile, sizeof(pidfile), "%s/pid", dir);
-	if (lwkrun_bundle_write(req->bundle, req->plan, req->envp, name, dir, err))
+	/* v1: runc nests a relative path below its own cgroup, the partition's.
+	 * v2: runc takes a relative path below its cgroup's PARENT (a sibling of
+	 * the partition): name the place below the partition in full. */
+	if (version == 2)
+		snprintf(cg, sizeof(cg), "%s/%s", strcmp(own, "/") ? own : "", name);
+	else
+		snprintf(cg, sizeof(cg), "%s", name);
+	if (lwkrun_bundle_write(req->bundle, req->plan, req->envp, cg, dir, err))
 		goto rmdir;
 
 	sigemptyset(&set);

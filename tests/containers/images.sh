@@ -15,8 +15,9 @@ ctr_rootfs() {
 	mkdir -p "$_r/bin" "$_r/etc" "$_r/proc" "$_r/sys" "$_r/dev" "$_r/tmp" "$_r/home" \
 		"$_r/root" "$_r/run" || return 1
 	cp /bin/busybox "$_r/bin/busybox" || return 1
+	# hard links: crun 1.8 refuses to execute a symbolic link (ELOOP)
 	for _a in $(/bin/busybox --list); do
-		ln -sf busybox "$_r/bin/$_a"
+		[ -e "$_r/bin/$_a" ] || ln "$_r/bin/busybox" "$_r/bin/$_a"
 	done
 	: >"$_r/etc/passwd"
 	: >"$_r/etc/group"

@@ -109,8 +109,12 @@ static int proc_status(long pid, char *state, hwloc_bitmap_t cpus)
 	s = strstr(text, "\nState:");
 	*state = s ? s[strspn(s + 7, " \t") + 7] : '?';
 	s = strstr(text, "\nCpus_allowed_list:");
-	if (s && hwloc_bitmap_list_sscanf(cpus, s + 19 + strspn(s + 19, " \t")) == 0)
-		rc = 0;
+	if (s) {
+		s += 19 + strspn(s + 19, " \t");
+		s[strcspn(s, "\n")] = '\0';	/* hwloc parses the list alone */
+		if (hwloc_bitmap_list_sscanf(cpus, s) == 0)
+			rc = 0;
+	}
 	free(text);
 	return rc;
 }
@@ -157,7 +161,7 @@ static int check(long pid, const char *own_cg, hwloc_const_bitmap_t cpus /* NULL
 	if (!lwkrun_cgroup_within(cg, own_cg)) {
 		lwk_err_set(err, EPERM, "the container (pid %ld) %s is in cgroup %s, outside the "
 			    "LWK partition's %s: killed; keep the runtime from managing cgroups "
-			    "(see lwkrun(1), CONTAINERS)", pid, when, cg, own_cg);
+			    "(see lwkrun(1), Containers)", pid, when, cg, own_cg);
 		goto out;
 	}
 	if (cpus && !hwloc_bitmap_isincluded(have, cpus)) {
@@ -165,7 +169,7 @@ static int check(long pid, const char *own_cg, hwloc_const_bitmap_t cpus /* NULL
 		hwloc_bitmap_list_asprintf(&b, cpus);
 		lwk_err_set(err, EPERM, "the container (pid %ld) %s may run on CPUs %s, not only "
 			    "on the rank's %s: killed; keep the runtime from managing cgroups "
-			    "(see lwkrun(1), CONTAINERS)", pid, when, a ? a : "?", b ? b : "?");
+			    "(see lwkrun(1), Containers)", pid, when, a ? a : "?", b ? b : "?");
 		goto out;
 	}
 	rc = 0;

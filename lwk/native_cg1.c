@@ -294,7 +294,10 @@ static int apply_none(const struct lwk_baseline *b, struct lwk_err *err)
 	}
 	if (d)
 		closedir(d);
-	if (cg_rmdir(LINUXDIR, ROOT, err) < 0 || cg_rmdir(LWKDIR, ROOT, err) < 0)
+	/* the Linux cpuset too may hold a runtime's cgroup (a container of a
+	 * step without --lwk, started through lwkrun) */
+	if (remove_children(1, LINUXDIR, err) < 0 || cg_rmdir(LINUXDIR, ROOT, err) < 0 ||
+	    cg_rmdir(LWKDIR, ROOT, err) < 0)
 		return -1;
 	return 0;
 }

@@ -1,8 +1,8 @@
 # Containers on a cgroup v2 partition in the guest (sourced by guest-tests.sh;
 # issue 11): crun, which cannot start on the host's hybrid cgroup layout,
-# and runc, through lwkrun --container, two ranks over CPUs 2-7; a crun that
-# makes its own cgroups is caught from the host and killed. The node's cgroup
-# tree is compared before and after.
+# and runc, through lwkrun --container, two ranks over CPUs 2-7; a container
+# that its runtime moves out is caught from the host and killed. The node's
+# cgroup tree is compared before and after.
 
 ctr_vm() {
 	P=$(lwkpart_find)
@@ -34,13 +34,21 @@ ctr_vm() {
 			'^cpus=([2-7]|[2-7]-[2-7]) rank=0 rankcpus=\1 cpus=([2-7]|[2-7]-[2-7]) rank=1 rankcpus=\2$' \
 			"$(echo $out)"
 	done
-	# a crun that manages cgroups (no --cgroup-manager=disabled): its
-	# container lands outside the partition; lwkrun sees it and kills it
-	printf '#!/bin/sh\nexec crun "$@"\n' > "$CT/crun-cgroups"
-	chmod 755 "$CT/crun-cgroups"
-	out=$(inside "$R" -p vmctr --statedir "$SD" --container="$CT/b" --runtime="$CT/crun-cgroups" 2>&1)
+	# a runtime that places its container itself (test stand-in: real crun,
+	# then the container's init moved to the root cgroup after create):
+	# lwkrun sees it from the host and kills it before the program runs
+	cat > "$CT/crun-moves" <<-'EOF'
+	#!/bin/sh
+	crun --cgroup-manager=disabled "$@" || exit $?
+	if [ "$1" = create ]; then
+		while [ $# -gt 0 ]; do [ "$1" = --pid-file ] && cat "$2" > /sys/fs/cgroup/cgroup.procs; shift; done
+	fi
+	exit 0
+	EOF
+	chmod 755 "$CT/crun-moves"
+	out=$(inside "$R" -p vmctr --statedir "$SD" --container="$CT/b" --runtime="$CT/crun-moves" 2>&1)
 	rc=$?
-	t_match "containers: crun making its own cgroup is caught from the host, killed, exit 1" \
+	t_match "containers: a container moved out of the partition is caught from the host, killed, exit 1" \
 		"^1 lwk: the container \(pid [0-9]+\) before its start (is in cgroup [^ ]+, outside the LWK partition's /lwk/vmctr|may run on CPUs [0-9,-]+, not only on the rank's [0-9,-]+): killed" \
 		"$rc $(printf '%s\n' "$out" | grep '^lwk:')"
 	t_eq "containers: nothing of it runs after" "" "$(crun list -q 2>/dev/null)"

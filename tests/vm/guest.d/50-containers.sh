@@ -58,3 +58,67 @@ ctr_vm() {
 	rm -rf "$CT"
 }
 ctr_vm
+
+# Slurm's --container on the guest's one-node cluster (cgroup v2, where crun
+# runs): oci.conf starts the container through lwkrun --runtime=crun; the
+# container of an LWK step is in the partition on the rank's share; a bundle
+# with an absolute cgroupsPath is refused before a partition is made; ch-run
+# as the task of an LWK step stays in. The guest is as before afterwards.
+ctr_vm_slurm() {
+	plugin=$(dirname "$(dirname "$P")")/spank/.libs/spank_lwk.so
+	for b in /usr/sbin/slurmctld /usr/sbin/slurmd srun ch-run; do
+		command -v "$b" >/dev/null || { t_fail "containers/slurm: $b not installed (contrib/ci/install-deps)"; return; }
+	done
+	[ -r "$plugin" ] || { t_fail "containers/slurm: no $plugin (build first)"; return; }
+	modprobe bridge 2>/dev/null
+	grep -qw "$(hostname)" /etc/hosts 2>/dev/null || echo "127.0.1.1 $(hostname)" >> /etc/hosts
+	CS=$(mktemp -d /tmp/lwk-vm-ctrslurm.XXXXXX)
+	chmod 755 "$CS"
+	ctr_bundle "$CS/b" /report || { t_fail "containers/slurm: cannot build the bundle"; return; }
+	cat > "$CS/b/rootfs/report" <<-'EOF'
+	#!/bin/sh
+	echo "cpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status) cgroup=$(sed -n 's/^0:://p' /proc/self/cgroup) lwk=${LWK_PARTITION:--} lwkcpus=${LWK_CPUS:--} rankcpus=${LWK_RANK_CPUS:--}"
+	EOF
+	chmod 755 "$CS/b/rootfs/report"
+	cp -r "$CS/b" "$CS/abs"
+	ctr_set_json "$CS/abs" '.linux.cgroupsPath="/escape"'
+	LWK_CLUSTER_DIR=$CS/cluster
+	LWK_CLUSTER_PLUGSTACK="required $plugin statedir=@D@/lwkstate min_linux_cores=1 lwk_cpus=nohz_full"
+	LWK_CLUSTER_OCI="RunTimeQuery=\"crun state %n.%u.%j.%s.%t\"
+RunTimeKill=\"crun kill -a %n.%u.%j.%s.%t\"
+RunTimeDelete=\"crun delete --force %n.%u.%j.%s.%t\"
+RunTimeRun=\"$R --container=%b --runtime=crun --name=%n.%u.%j.%s.%t\""
+	export LWK_CLUSTER_DIR LWK_CLUSTER_PLUGSTACK LWK_CLUSTER_OCI
+	tree0=$(find /sys/fs/cgroup -mindepth 1 -type d | sort)
+	if ! env_out=$(taskset -c "$(cat /sys/devices/system/cpu/online)" \
+		"$top/tests/slurm/cluster" start --nodes 0 --config linuxproc 2>"$CS/start.err"); then
+		t_fail "containers/slurm: cluster start: $(tail -n 3 "$CS/start.err")"
+		unset LWK_CLUSTER_DIR LWK_CLUSTER_PLUGSTACK LWK_CLUSTER_OCI
+		return
+	fi
+	eval "$env_out"
+	out=$(timeout 180 srun --exclusive --lwk=cores:2 -n1 --container="$CS/b" /report 2>&1)
+	echo "# srun --container: $out"
+	l=$(echo "$out" | grep '^cpus=')
+	c=${l#cpus=}; c=${c%% *}
+	rc=${l##*rankcpus=}
+	t_match "containers/slurm: srun --lwk --container (crun via lwkrun): in the step's partition cgroup, LWK_* inside" \
+		'^cpus=[^ ]+ cgroup=/lwk/job\.[0-9]+ lwk=job\.[0-9]+ lwkcpus=[0-9,-]+ rankcpus=[0-9,-]+$' "$l"
+	t_eq "containers/slurm: the container's CPUs are the rank's share" "$rc" "$c"
+	out=$(timeout 180 srun --exclusive --lwk=cores:2 -n1 --container="$CS/abs" /report 2>&1)
+	t_match "containers/slurm: a bundle with an absolute cgroupsPath is refused with one lwk: line" \
+		"^lwk: --container .*abs: linux.cgroupsPath '/escape' in its config.json would place the container outside the LWK partition: remove it$" \
+		"$(echo "$out" | grep '^lwk:')"
+	t_eq "containers/slurm: ... and never ran" 0 "$(echo "$out" | grep -c '^cpus=')"
+	out=$(timeout 180 env USER=root srun --exclusive --lwk=cores:2 -n1 ch-run "$CS/b/rootfs" -- /report 2>&1)
+	t_match "containers/slurm: srun --lwk ch-run: in the partition's cgroup, LWK_* inside" \
+		'^cpus=[^ ]+ cgroup=/lwk/job\.[0-9]+ lwk=job\.[0-9]+ ' "$(echo "$out" | grep '^cpus=')"
+	"$top/tests/slurm/cluster" stop >/dev/null 2>&1 || t_fail "containers/slurm: cluster stop"
+	n=0
+	while [ $n -lt 100 ] && ls -d /sys/fs/cgroup/lwk/job.* >/dev/null 2>&1; do sleep 0.2; n=$((n + 1)); done
+	t_eq "containers/slurm: the guest's cgroup tree is as before" "$tree0" \
+		"$(find /sys/fs/cgroup -mindepth 1 -type d | sort)"
+	unset LWK_CLUSTER_DIR LWK_CLUSTER_PLUGSTACK LWK_CLUSTER_OCI SLURM_CONF
+	rm -rf "$CS"
+}
+ctr_vm_slurm

@@ -9,7 +9,11 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "env.h"
+#include "native.h"
 #include "sysfile.h"
+
+extern char **environ;
 
 #define CG1_ROOT "/sys/fs/cgroup/cpuset"
 
@@ -273,6 +277,32 @@ static int read_pid(const char *file, long *pid)
 	return rc;
 }
 
+/* Slurm 22.05 runs oci.conf's RunTimeRun without the job's environment, so
+ * the plugin's LWK_PARTITION and LWK_CPUS do not reach lwkrun there. The task
+ * is placed already (its affinity is its share) and sits in the partition's
+ * cpuset (<root>/lwk/<id>): name them from that cgroup, for the program. */
+static void partition_from_cgroup(const char *own, int version)
+{
+	static const char pre[] = "/" LWK_CG_DIR "/";
+	char path[PATH_MAX], *text;
+
+	if (getenv(LWK_ENV_PARTITION) || strncmp(own, pre, sizeof(pre) - 1) ||
+	    !own[sizeof(pre) - 1] || strchr(own + sizeof(pre) - 1, '/'))
+		return;
+	if (version == 1)
+		snprintf(path, sizeof(path), LWK_CG1_ROOT "%s/%scpus", own,
+			 access(LWK_CG1_ROOT "/cpuset.cpus", F_OK) ? "" : "cpuset.");
+	else
+		snprintf(path, sizeof(path), LWK_CG2_ROOT "%s/cpuset.cpus", own);
+	if (lwk_read_all(path, &text, NULL) < 0)
+		return;
+	text[strcspn(text, "\n")] = '\0';
+	setenv(LWK_ENV_PARTITION, own + sizeof(pre) - 1, 0);
+	if (*text)
+		setenv(LWK_ENV_CPUS, text, 0);
+	free(text);
+}
+
 int lwkrun_container_run(const struct lwkrun_ctr_req *req, struct lwk_err *err)
 {
 	const char *runtime = req->runtime ? req->runtime : "runc";
@@ -302,7 +332,9 @@ int lwkrun_container_run(const struct lwkrun_ctr_req *req, struct lwk_err *err)
 		snprintf(cg, sizeof(cg), "%s/%s", strcmp(own, "/") ? own : "", name);
 	else
 		snprintf(cg, sizeof(cg), "%s", name);
-	if (lwkrun_bundle_write(req->bundle, req->plan, req->envp, cg, dir, err))
+	partition_from_cgroup(own, version);
+	/* the environment as it is now, LWK_* from the cgroup included */
+	if (lwkrun_bundle_write(req->bundle, req->plan, environ, cg, dir, err))
 		goto rmdir;
 
 	sigemptyset(&set);

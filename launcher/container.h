@@ -31,7 +31,6 @@ struct lwkrun_ctr_req {
 	const char *name;		/* container id; NULL: lwkrun-<pid> */
 	const struct lwkrun_bundle *bundle;
 	const struct lwkrun_plan *plan;
-	char *const *envp;		/* lwkrun's environment after apply */
 };
 
 /* Runs the container to its end. Returns the exit status for lwkrun (the

@@ -227,7 +227,6 @@ run:
 	if (o.container) {
 		struct lwkrun_ctr_req req = {
 			.runtime = o.runtime, .name = o.name, .bundle = &bundle, .plan = &plan,
-			.envp = environ,
 		};
 
 		status = lwkrun_container_run(&req, &err);

@@ -62,11 +62,11 @@ ctr_vm
 # Slurm's --container on the guest's one-node cluster (cgroup v2, where crun
 # runs): oci.conf starts the container through lwkrun --runtime=crun; the
 # container of an LWK step is in the partition on the rank's share; a bundle
-# with an absolute cgroupsPath is refused before a partition is made; ch-run
-# as the task of an LWK step stays in. The guest is as before afterwards.
+# with an absolute cgroupsPath is refused before a partition is made. The
+# guest is as before afterwards.
 ctr_vm_slurm() {
 	plugin=$(dirname "$(dirname "$P")")/spank/.libs/spank_lwk.so
-	for b in /usr/sbin/slurmctld /usr/sbin/slurmd srun ch-run; do
+	for b in /usr/sbin/slurmctld /usr/sbin/slurmd srun; do
 		command -v "$b" >/dev/null || { t_fail "containers/slurm: $b not installed (contrib/ci/install-deps)"; return; }
 	done
 	[ -r "$plugin" ] || { t_fail "containers/slurm: no $plugin (build first)"; return; }
@@ -112,10 +112,8 @@ RunTimeRun=\"$R --container=%b --runtime=crun --name=%n.%u.%j.%s.%t\""
 		"^lwk: --container .*abs: linux.cgroupsPath '/escape' in its config.json would place the container outside the LWK partition: remove it$" \
 		"$(echo "$out" | grep '^lwk:')"
 	t_eq "containers/slurm: ... and never ran" 0 "$(echo "$out" | grep -c '^cpus=')"
-	out=$(timeout 180 env USER=root srun --exclusive --lwk=cores:2 -n1 ch-run "$CS/b/rootfs" -- /report 2>&1)
-	echo "# srun ch-run: $out"
-	t_match "containers/slurm: srun --lwk ch-run: in the partition's cgroup, LWK_* inside" \
-		'^cpus=[^ ]+ cgroup=/lwk/job\.[0-9]+ lwk=job\.[0-9]+ ' "$(echo "$out" | grep '^cpus=')"
+	# no ch-run here: the guest runs in a chroot, where the kernel refuses
+	# the user namespace ch-run needs (EPERM); tests/slurm covers it on the host
 	"$top/tests/slurm/cluster" stop >/dev/null 2>&1 || t_fail "containers/slurm: cluster stop"
 	n=0
 	while [ $n -lt 100 ] && ls -d /sys/fs/cgroup/lwk/job.* >/dev/null 2>&1; do sleep 0.2; n=$((n + 1)); done

@@ -1,10 +1,12 @@
 /* lwkrun: start one rank inside its share of an LWK partition.
  *
  *   lwkrun [options] [--] PROGRAM [ARGS...]
+ *   lwkrun [options] --container=BUNDLE [--runtime=R] [--] [PROGRAM [ARGS...]]
  *
  * Learns the local rank (localrank.h), the partition (part.h), builds the
  * rank's plan (plan.h), prints it for --dry-run/--verbose, applies it and
- * execs (exec.h). Every error is one "lwk: " line on stderr.
+ * execs (exec.h), or runs the rank as a container (bundle.h, container.h).
+ * Every error is one "lwk: " line on stderr.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -14,6 +16,8 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "bundle.h"
+#include "container.h"
 #include "env.h"
 #include "exec.h"
 #include "inherit.h"
@@ -28,6 +32,7 @@ extern char **environ;
 static void usage(FILE *f)
 {
 	fputs("Usage: lwkrun [options] [--] PROGRAM [ARGS...]\n"
+	      "       lwkrun [options] --container=BUNDLE [--] [PROGRAM [ARGS...]]\n"
 	      "Start PROGRAM as one rank on its share of an LWK partition.\n\n"
 	      "  -n, --dry-run         print this rank's plan and exit\n"
 	      "  -v, --verbose         print the plan to stderr, then run\n"
@@ -35,6 +40,10 @@ static void usage(FILE *f)
 	      "                        else the caller's CPU affinity)\n"
 	      "      --statedir DIR    partition registry (default: $LWK_STATEDIR or "
 	      LWK_STATEDIR ")\n"
+	      "      --container BUNDLE  run the rank as the OCI bundle's container (PROGRAM,\n"
+	      "                        if given, replaces its process.args)\n"
+	      "      --runtime R       OCI runtime for --container: runc (default) or crun\n"
+	      "      --name ID         the container's id (default: lwkrun-PID)\n"
 	      "  -h, --help            this text\n"
 	      "  -V, --version         print the version\n\n"
 	      "The local rank comes from OMPI_COMM_WORLD_LOCAL_RANK/SIZE, MPI_LOCALRANKID/\n"
@@ -45,6 +54,7 @@ static void usage(FILE *f)
 struct opts {
 	bool dry_run, verbose;
 	const char *partition, *statedir;
+	const char *container, *runtime, *name;
 };
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -54,6 +64,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "partition", required_argument, NULL, 'p' },
 		{ "statedir", required_argument, NULL, 's' },
+		{ "container", required_argument, NULL, 'C' },
+		{ "runtime", required_argument, NULL, 'R' },
+		{ "name", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -67,6 +80,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'v': o->verbose = true; break;
 		case 'p': o->partition = optarg; break;
 		case 's': o->statedir = optarg; break;
+		case 'C': o->container = optarg; break;
+		case 'R': o->runtime = optarg; break;
+		case 'N': o->name = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("lwkrun (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION); exit(0);
 		default:
@@ -74,7 +90,12 @@ static int parse(int argc, char **argv, struct opts *o)
 			exit(2);
 		}
 	}
-	if (optind >= argc) {
+	if ((o->runtime || o->name) && !o->container) {
+		fputs("lwk: --runtime and --name go with --container=BUNDLE; see lwkrun --help\n",
+		      stderr);
+		exit(2);
+	}
+	if (optind >= argc && !o->container) {
 		fputs("lwk: no program to run: lwkrun [options] PROGRAM [ARGS...]\n", stderr);
 		exit(2);
 	}
@@ -146,11 +167,24 @@ int main(int argc, char **argv)
 	struct lwkrun_part part;
 	struct lwkrun_plan plan;
 	struct lwk_topo tp;
+	struct lwkrun_bundle bundle;
 	struct lwk_err err;
+	char **prog;
 	int first, status = 1;
 
 	lwk_err_clear(&err);
+	lwkrun_bundle_init(&bundle);
 	first = parse(argc, argv, &o);
+	prog = argv + first;
+	/* Before anything else: a bad bundle or runtime changes nothing. */
+	if (o.container ? lwkrun_bundle_load(o.container, &bundle, &err)
+			: lwkrun_container_refuse(prog, &err)) {
+		lwk_err_print(&err, stderr);
+		lwkrun_bundle_fini(&bundle);
+		return 2;
+	}
+	if (o.container && !*prog)
+		prog = bundle.args;
 
 	/* First, so that the PMIx connection (if any) is closed before we
 	 * do anything that could fail and exit. */
@@ -163,8 +197,9 @@ int main(int argc, char **argv)
 	lwkrun_plan_init(&plan);
 	/* Under srun --lwk the plugin made, applied and exported this rank's
 	 * plan already: no topology to load (inherit.h). */
-	if (!o.dry_run && !o.verbose && !o.partition &&
-	    lwkrun_plan_inherit(&loc, environ, argv + first, &plan, &err) == 1)
+	/* (not --container: the runtime's cpuset needs the share in the plan) */
+	if (!o.dry_run && !o.verbose && !o.partition && !o.container &&
+	    lwkrun_plan_inherit(&loc, environ, prog, &plan, &err) == 1)
 		goto run;
 	lwk_err_clear(&err);
 	lwkrun_plan_fini(&plan);
@@ -174,10 +209,13 @@ int main(int argc, char **argv)
 	if (lwk_topo_load_node(&tp, state_dir(&o), 0, NULL, 0, &err) < 0)
 		goto fail;
 	if (find_partition(&tp, &o, &part, &err) ||
-	    lwkrun_plan_build(&tp, &loc, &part, environ, argv + first, &plan, &err))
+	    lwkrun_plan_build(&tp, &loc, &part, environ, prog, &plan, &err))
 		goto fail;
 	if (o.dry_run) {
 		lwkrun_plan_print(&plan, stdout);
+		if (o.container)
+			printf("container: %s, runtime %s\n", bundle.dir,
+			       o.runtime ? o.runtime : "runc");
 		status = fflush(stdout) ? 1 : 0;
 		goto out;
 	}
@@ -186,6 +224,17 @@ int main(int argc, char **argv)
 run:
 	if (lwkrun_apply(&tp, &plan, &err))
 		goto fail;
+	if (o.container) {
+		struct lwkrun_ctr_req req = {
+			.runtime = o.runtime, .name = o.name, .bundle = &bundle, .plan = &plan,
+		};
+
+		status = lwkrun_container_run(&req, &err);
+		if (status >= 0)
+			goto out;
+		status = 1;
+		goto fail;
+	}
 	lwkrun_exec(&plan, &err);
 	status = err.code == ENOENT ? 127 : 126;	/* as a shell would */
 fail:
@@ -194,5 +243,6 @@ out:
 	lwkrun_plan_fini(&plan);
 	lwkrun_part_fini(&part);
 	lwk_topo_fini(&tp);
+	lwkrun_bundle_fini(&bundle);
 	return status;
 }

@@ -268,6 +268,8 @@ out:
 	return rc;
 }
 
+static int remove_children(int version, const char *path, struct lwk_err *err);
+
 static int apply_none(const struct lwk_baseline *b, struct lwk_err *err)
 {
 	DIR *d;
@@ -285,14 +287,17 @@ static int apply_none(const struct lwk_baseline *b, struct lwk_err *err)
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
 		snprintf(dir, sizeof(dir), LWKDIR "/%s", de->d_name);
-		if (cg_rmdir(dir, ROOT, err) < 0) {
+		if (remove_children(1, dir, err) < 0 || cg_rmdir(dir, ROOT, err) < 0) {
 			closedir(d);
 			return -1;
 		}
 	}
 	if (d)
 		closedir(d);
-	if (cg_rmdir(LINUXDIR, ROOT, err) < 0 || cg_rmdir(LWKDIR, ROOT, err) < 0)
+	/* the Linux cpuset too may hold a runtime's cgroup (a container of a
+	 * step without --lwk, started through lwkrun) */
+	if (remove_children(1, LINUXDIR, err) < 0 || cg_rmdir(LINUXDIR, ROOT, err) < 0 ||
+	    cg_rmdir(LWKDIR, ROOT, err) < 0)
 		return -1;
 	return 0;
 }
@@ -362,8 +367,33 @@ out:
 	return rc;
 }
 
+/* Child cgroups that a container runtime made inside a partition (runc
+ * nests one per container below its own cpuset) would keep the partition's
+ * rmdir failing with EBUSY: they go first, deepest first, their tasks out
+ * to where the partition's go. */
+static int remove_children(int version, const char *path, struct lwk_err *err)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char child[1024];
+	int rc = 0;
+
+	if (!d)
+		return 0;	/* gone, or not a directory: nothing below */
+	while (rc == 0 && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(child, sizeof(child), "%s/%s", path, de->d_name);
+		rc = lwk_cg_remove(version, child, err);
+	}
+	closedir(d);
+	return rc;
+}
+
 int lwk_cg_remove(int version, const char *path, struct lwk_err *err)
 {
+	if (remove_children(version, path, err))
+		return -1;
 	if (version == 2) {
 		/* v2: leaves hold the tasks; the root cgroup takes them back. */
 		char procs[512];

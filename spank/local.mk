@@ -3,11 +3,11 @@ slurm_plugin_LTLIBRARIES = spank/spank_lwk.la
 spank_spank_lwk_la_SOURCES = \
 	spank/lwk_spank.h spank/plugin.c spank/args.c spank/check.c \
 	spank/srun.c spank/alloc.c spank/stepd.c spank/cpuset.c spank/job_script.c spank/slurmd.c \
-	spank/step_report.c spank/trim.c
+	spank/step_report.c spank/trim.c spank/container.c spank/oci.c spank/oci.h
 spank_spank_lwk_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
-spank_spank_lwk_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+spank_spank_lwk_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JSONC_CFLAGS)
 # liblwk is a convenience library: linked in whole, nothing to install
-spank_spank_lwk_la_LIBADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS)
+spank_spank_lwk_la_LIBADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) $(JSONC_LIBS)
 spank_spank_lwk_la_LDFLAGS = -module -avoid-version -shared \
 	-Wl,--version-script=$(srcdir)/spank/spank_lwk.map
 EXTRA_spank_spank_lwk_la_DEPENDENCIES = spank/spank_lwk.map

@@ -80,6 +80,10 @@ int lwk_srun_exit(spank_t sp);
 
 int lwk_alloc_post_opt(spank_t sp);
 
+/* container.c: an LWK step's --container (SLURM_CONTAINER) against oci.conf
+ * and the bundle (oci.h); 0 when there is none or it is acceptable. */
+int lwk_container_refused(spank_t sp, struct lwk_err *err);
+
 int lwk_stepd_post_opt(spank_t sp);
 int lwk_stepd_user_init(spank_t sp);
 int lwk_stepd_task_post_fork(spank_t sp);

@@ -411,6 +411,12 @@ int lwk_stepd_post_opt(spank_t sp)
 		warm_join();
 		return 0;
 	}
+	if (lwk_container_refused(sp, &st.err)) {	/* before anything is made */
+		lwk_spec_fini(&spec);
+		fail("container");
+		warm_join();
+		return 0;
+	}
 	lwk_spec_format(&spec, st.spec_text, sizeof(st.spec_text));
 	st.sched = spec.sched;
 	st.pages = spec.pages;

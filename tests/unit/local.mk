@@ -14,3 +14,4 @@ include $(srcdir)/tests/unit/noise_stats.mk
 include $(srcdir)/tests/unit/launcher.mk
 include $(srcdir)/tests/unit/backends.mk
 include $(srcdir)/tests/unit/noise.mk
+include $(srcdir)/tests/unit/containers.mk

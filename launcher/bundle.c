@@ -1,0 +1,188 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "bundle.h"
+
+void lwkrun_bundle_init(struct lwkrun_bundle *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void lwkrun_bundle_fini(struct lwkrun_bundle *b)
+{
+	if (b->config)
+		json_object_put(b->config);
+	free(b->args);
+	memset(b, 0, sizeof(*b));
+}
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!o || !json_object_is_type(o, json_type_object))
+		return NULL;
+	return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+/* o[key] as an object, made when absent. */
+static json_object *obj(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+
+	if (v && json_object_is_type(v, json_type_object))
+		return v;
+	v = json_object_new_object();
+	if (v)
+		json_object_object_add(o, key, v);
+	return v;
+}
+
+int lwkrun_bundle_load(const char *dir, struct lwkrun_bundle *b, struct lwk_err *err)
+{
+	char path[PATH_MAX + 16];
+	json_object *cfg, *cg, *args;
+	const char *s;
+	size_t n;
+
+	if (!realpath(dir, b->dir))
+		return lwk_err_set(err, errno, "--container '%s': %s", dir, strerror(errno));
+	snprintf(path, sizeof(path), "%s/config.json", b->dir);
+	cfg = json_object_from_file(path);
+	if (!cfg || !json_object_is_type(cfg, json_type_object)) {
+		if (cfg)
+			json_object_put(cfg);
+		return lwk_err_set(err, EINVAL, "--container '%s': cannot read an OCI config.json "
+				   "there (make one with 'runc spec')", dir);
+	}
+	b->config = cfg;
+	cg = get(get(cfg, "linux"), "cgroupsPath");
+	s = cg ? json_object_get_string(cg) : NULL;
+	if (s && s[0] == '/')
+		return lwk_err_set(err, EINVAL, "%s: linux.cgroupsPath '%s' would place the "
+				   "container outside the LWK partition: remove it (lwkrun gives "
+				   "the runtime a path inside the partition)", path, s);
+	args = get(get(cfg, "process"), "args");
+	n = args && json_object_is_type(args, json_type_array) ? json_object_array_length(args) : 0;
+	b->args = calloc(n + 1, sizeof(*b->args));
+	if (!b->args)
+		return lwk_err_set(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		s = json_object_get_string(json_object_array_get_idx(args, i));
+		if (!s)
+			return lwk_err_set(err, EINVAL, "%s: process.args[%zu] is not a string",
+					   path, i);
+		b->args[i] = (char *)s;	/* owned by config, which outlives the plan */
+	}
+	return 0;
+}
+
+/* The variables lwkrun hands into the container: its own placement and the
+ * launchers' (a runtime passes the host environment to nothing). */
+static bool passed_on(const char *kv)
+{
+	static const char *const pre[] = { "LWK_", "OMP_", "MPI_LOCAL", "PMIX_", "OMPI_",
+					   "SLURM_", "GLIBC_TUNABLES=" };
+
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		if (!strncmp(kv, pre[i], strlen(pre[i])))
+			return true;
+	return false;
+}
+
+/* process.env with envp's passed-on variables set over the bundle's. */
+static int merge_env(json_object *process, char *const *envp)
+{
+	json_object *old = get(process, "env"), *env = json_object_new_array();
+	size_t n;
+
+	if (!env)
+		return -1;
+	n = old && json_object_is_type(old, json_type_array) ? json_object_array_length(old) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *kv = json_object_get_string(json_object_array_get_idx(old, i));
+		const char *eq = kv ? strchr(kv, '=') : NULL;
+		bool replaced = false;
+
+		if (!eq)
+			continue;
+		for (char *const *e = envp; *e && !replaced; e++)
+			replaced = passed_on(*e) && !strncmp(*e, kv, eq - kv + 1);
+		if (!replaced)
+			json_object_array_add(env, json_object_new_string(kv));
+	}
+	for (char *const *e = envp; *e; e++)
+		if (passed_on(*e) && strchr(*e, '='))
+			json_object_array_add(env, json_object_new_string(*e));
+	json_object_object_add(process, "env", env);
+	return 0;
+}
+
+static int set_list(json_object *o, const char *key, hwloc_const_bitmap_t set)
+{
+	char *s = NULL;
+
+	if (hwloc_bitmap_list_asprintf(&s, set) < 0)
+		return -1;
+	json_object_object_add(o, key, json_object_new_string(s));
+	free(s);
+	return 0;
+}
+
+int lwkrun_bundle_write(const struct lwkrun_bundle *b, const struct lwkrun_plan *plan,
+			char *const *envp, const char *cgroup_name, const char *outdir,
+			struct lwk_err *err)
+{
+	json_object *cfg = NULL, *root, *process, *linux_, *cpu, *args, *path;
+	char file[PATH_MAX + 16], rootfs[PATH_MAX + 16];
+	const char *rp;
+	int rc = -1;
+
+	/* A deep copy: the loaded config keeps the strings plan->argv borrows. */
+	if (json_object_deep_copy(b->config, &cfg, NULL) < 0)
+		return lwk_err_set(err, ENOMEM, "out of memory");
+	root = obj(cfg, "root");
+	path = get(root, "path");
+	rp = path ? json_object_get_string(path) : "rootfs";
+	if (rp[0] == '/')
+		snprintf(rootfs, sizeof(rootfs), "%s", rp);
+	else
+		snprintf(rootfs, sizeof(rootfs), "%s/%s", b->dir, rp);
+	json_object_object_add(root, "path", json_object_new_string(rootfs));
+
+	process = obj(cfg, "process");
+	args = json_object_new_array();
+	for (size_t i = 0; args && plan->argv[i]; i++)
+		json_object_array_add(args, json_object_new_string(plan->argv[i]));
+	json_object_object_add(process, "args", args);
+	json_object_object_add(process, "terminal", json_object_new_boolean(0));
+	if (merge_env(process, envp))
+		goto nomem;
+
+	linux_ = obj(cfg, "linux");
+	json_object_object_add(linux_, "cgroupsPath", json_object_new_string(cgroup_name));
+	if (plan->rank.bind) {
+		cpu = obj(obj(linux_, "resources"), "cpu");
+		if (!cpu || set_list(cpu, "cpus", plan->rank.cpus) ||
+		    set_list(cpu, "mems", plan->rank.mems))
+			goto nomem;
+	}
+	snprintf(file, sizeof(file), "%s/config.json", outdir);
+	if (json_object_to_file_ext(file, cfg, JSON_C_TO_STRING_PLAIN) < 0) {
+		lwk_err_set(err, errno ? errno : EIO, "cannot write %s: %s", file,
+			    json_util_get_last_err());
+		goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	lwk_err_set(err, ENOMEM, "out of memory");
+out:
+	json_object_put(cfg);
+	return rc;
+}

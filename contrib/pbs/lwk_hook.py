@@ -10,9 +10,9 @@
 #   queuejob         (server)  lwkpart check-spec --user REQUESTOR SPEC;
 #                              a bad spec rejects qsub with its one lwk: line
 #   execjob_begin    (each host) lwkpart create --spec SPEC --alloc-count N
-#                              (N: the job's ncpus on this host) or, with
-#                              pbs_cgroups, --alloc CPUS of the job's cpuset;
-#                              a failure is kept for execjob_launch
+#                              (N: the job's ncpus on this host); a job with
+#                              a pbs_cgroups cpuset is refused; a failure is
+#                              kept for execjob_launch
 #   execjob_launch   (each task) LWK_* variables for the job; a task whose
 #                              program is lwkrun (pbsdsh -- lwkrun ./sim) is
 #                              moved into the partition first; a host whose
@@ -142,16 +142,21 @@ def on_begin(e):
     if spec is None:
         return
     os.makedirs(CONF["state"], mode=0o700, exist_ok=True)
-    cpus = job_cpuset(j.id)
-    if cpus:
-        alloc = ["--alloc", cpus]
+    host = pbs.get_local_nodename()
+    if job_cpuset(j.id):
+        # pbs_cgroups hands CPUs to later jobs from what its job cpusets
+        # hold: LWK cores cut out of this one would go to the next job, and
+        # left in, the job's cpuset and the partition would share them.
+        rc, err = 1, ("lwk: the pbs_cgroups hook gave job %s a cpuset on %s; LWK partitions "
+                      "need that hook's cpuset subsystem disabled (see doc/pbs.md)" % (j.id, host))
     else:
-        alloc = ["--alloc-count", str(max(local_ncpus(j), 1))]
-    rc, out, err = lwkpart("create", "--spec", spec, *alloc, "--user", str(j.euser),
-                           "--id", part_id(j.id), "--owner", OWNER + str(j.id))
+        rc, out, err = lwkpart("create", "--spec", spec,
+                               "--alloc-count", str(max(local_ncpus(j), 1)),
+                               "--user", str(j.euser),
+                               "--id", part_id(j.id), "--owner", OWNER + str(j.id))
     if rc != 0:
         msg = first_lwk_line(err, "lwk: cannot provision the LWK partition")
-        msg = "%s (job %s on %s)" % (msg, j.id, pbs.get_local_nodename())
+        msg = "%s (job %s on %s)" % (msg, j.id, host)
         pbs.logmsg(pbs.LOG_ERROR, msg)
         with open(note(j.id, "err"), "w") as f:
             f.write(msg + "\n")

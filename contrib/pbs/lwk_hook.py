@@ -171,11 +171,11 @@ def lwkrun_in(argv):
 def local_rank(jobid):
     """Next local rank of a pbsdsh task on this host, and the local size
     (the job's lines for this host in its node file)."""
-    me = pbs.get_local_nodename()
+    me = {pbs.get_local_nodename().split(".")[0], os.uname()[1].split(".")[0]}
     size = 0
     try:
         with open(os.path.join(pbs.pbs_conf["PBS_HOME"], "aux", str(jobid))) as f:
-            size = sum(1 for line in f if line.strip().split(".")[0] == me.split(".")[0])
+            size = sum(1 for line in f if line.strip().split(".")[0] in me)
     except OSError:
         pass
     size = max(size, 1)

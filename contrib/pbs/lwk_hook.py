@@ -32,6 +32,7 @@ import json
 import os
 import pwd
 import re
+import socket
 import subprocess
 
 import pbs
@@ -61,14 +62,33 @@ def first_lwk_line(text, fallback):
     return fallback
 
 
+# The MoM does not see a job-wide custom resource (Resource_List["lwk"] is
+# None there), so the queuejob hook hands the checked spec on in the job's
+# variables. A user who sets it by hand gains nothing: execjob_begin's
+# lwkpart create checks the spec against the policy for the job's owner.
+SPEC_VAR = "LWK_PBS_SPEC"
+
+
+def variable(job, name):
+    try:
+        v = job.Variable_List[name]
+    except Exception:
+        return None
+    return str(v) if v else None
+
+
 def job_spec(job):
-    """The job's spec: -l lwk=SPEC, or lwk="SPEC" inside a select chunk."""
+    """The job's spec: -l lwk=SPEC (on the server), else what queuejob
+    handed on, else lwk="SPEC" inside a select chunk."""
     try:
         v = job.Resource_List["lwk"]
     except Exception:
         v = None
     if v:
         return str(v)
+    v = variable(job, SPEC_VAR)
+    if v:
+        return v
     m = re.search(r'lwk=(?:"([^"]*)"|([^:+]*))', str(job.schedselect or ""))
     if m:
         return m.group(1) if m.group(1) is not None else m.group(2)
@@ -83,16 +103,28 @@ def note(jobid, kind):
     return os.path.join(CONF["state"], re.sub(r"[^A-Za-z0-9._-]", "_", str(jobid)) + "." + kind)
 
 
+def my_names():
+    """Short names this host goes by: the MoM's, the host name, and what the
+    host name resolves to (the vnode is often named after the latter)."""
+    names = {pbs.get_local_nodename(), socket.gethostname()}
+    try:
+        canon, aliases, _ = socket.gethostbyname_ex(socket.gethostname())
+        names.update([canon] + aliases)
+    except OSError:
+        pass
+    return {n.split(".")[0] for n in names if n}
+
+
 def local_ncpus(job):
     """The job's ncpus on this host, from exec_vnode."""
-    me = pbs.get_local_nodename()
+    names = my_names()
     n = 0
     for chunk in str(job.exec_vnode or "").split("+"):
         chunk = chunk.strip("()")
         for part in chunk.split("+"):
             fields = part.split(":")
-            vn = fields[0]
-            if vn != me and not vn.startswith(me + "["):
+            vn = fields[0].split("[")[0].split(".")[0]
+            if vn not in names:
                 continue
             for kv in fields[1:]:
                 if kv.startswith("ncpus="):
@@ -128,12 +160,15 @@ def refuse_launch(e, msg):
 
 
 def on_queuejob(e):
+    if variable(e.job, SPEC_VAR):
+        e.reject("lwk: %s is the LWK hook's own variable; ask with -l lwk=SPEC" % SPEC_VAR)
     spec = job_spec(e.job)
     if spec is None:
         return
-    rc, _, err = lwkpart("check-spec", "--user", str(e.requestor), spec)
+    rc, out, err = lwkpart("check-spec", "--user", str(e.requestor), spec)
     if rc != 0:
         e.reject(first_lwk_line(err, "lwk: cannot check the spec '%s' on the server" % spec))
+    e.job.Variable_List[SPEC_VAR] = spec
 
 
 def on_begin(e):
@@ -171,7 +206,7 @@ def lwkrun_in(argv):
 def local_rank(jobid):
     """Next local rank of a pbsdsh task on this host, and the local size
     (the job's lines for this host in its node file)."""
-    me = {pbs.get_local_nodename().split(".")[0], os.uname()[1].split(".")[0]}
+    me = my_names()
     size = 0
     try:
         with open(os.path.join(pbs.pbs_conf["PBS_HOME"], "aux", str(jobid))) as f:

@@ -8,7 +8,8 @@
 # i.e. the same liblwk code the Slurm plugin runs.
 #
 #   queuejob         (server)  lwkpart check-spec --user REQUESTOR SPEC;
-#                              a bad spec rejects qsub with its one lwk: line
+#                              a bad spec rejects qsub with its one lwk: line;
+#                              the spec goes to the MoMs in LWK_PBS_SPEC
 #   execjob_begin    (each host) lwkpart create --spec SPEC --alloc-count N
 #                              (N: the job's ncpus on this host); a job with
 #                              a pbs_cgroups cpuset is refused; a failure is

@@ -61,4 +61,10 @@ int lwk_policy_check_user(const struct lwk_policy *p, uid_t uid, gid_t gid,
  * within bounds. Fills in defaults for keys the spec omits. */
 int lwk_policy_apply(const struct lwk_policy *p, struct lwk_spec *s, struct lwk_err *err);
 
+/* spec_check.c: parses text, checks the user and the site policy, fills in
+ * site defaults: the whole check of a spec before any node is known. out is
+ * initialised in any case; free with lwk_spec_fini. */
+int lwk_spec_check(const struct lwk_policy *pol, const char *text, uid_t uid, gid_t gid,
+		   struct lwk_spec *out, struct lwk_err *err);
+
 #endif

@@ -10,17 +10,8 @@
 int lwk_check_spec(const struct lwk_policy *pol, const char *text, uid_t uid, gid_t gid,
 		   struct lwk_spec *out, struct lwk_err *err)
 {
-	lwk_spec_init(out);
-	if (lwk_spec_parse(out, text, err))
-		return -1;
-	if (out->none)
-		return 0;
-	if (lwk_policy_check_user(pol, uid, gid, err) || lwk_policy_apply(pol, out, err)) {
-		lwk_spec_fini(out);
-		lwk_spec_init(out);
-		return -1;
-	}
-	return 0;
+	/* the same check lwkpart check-spec makes for the PBS hooks */
+	return lwk_spec_check(pol, text, uid, gid, out, err);
 }
 
 int lwk_layer_specs(const char *base, const char *over, char *out, size_t len,

@@ -2,6 +2,7 @@
  * in liblwk; this file parses arguments, calls one function, prints. Every
  * failure is one "lwk: ..." line on stderr and a non-zero exit. */
 #include <errno.h>
+#include <pwd.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -41,6 +42,12 @@ static const char usage_text[] =
 	"  create --cpus LIST|--cores N [--mem SIZE] [--pages 2m|1g] [--id NAME]\n"
 	"         [--owner OWNER] [--backend native|mckernel|mos]\n"
 	"                              make a partition (prints its id)\n"
+	"  create --spec SPEC --alloc LIST|--alloc-count N [--user NAME] [--id NAME]\n"
+	"         [--owner OWNER]      a job's partition from a user's spec, placed on\n"
+	"                              the job's CPUs here (LIST, or N free CPUs)\n"
+	"  check-spec [--user NAME] SPEC\n"
+	"                              check a user's spec against the site policy\n"
+	"                              (prints it in canonical form)\n"
 	"  list                        all partitions\n"
 	"  show ID                     one partition in detail\n"
 	"  attach ID PID               move process PID into partition ID\n"
@@ -348,6 +355,106 @@ out:
 	return rc;
 }
 
+/* --user NAME (default: the caller) as the uid and gid the policy checks. */
+static int user_ids(const char *user, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+
+	if (!user) {
+		*uid = getuid();
+		*gid = getgid();
+		return 0;
+	}
+	pw = getpwnam(user);
+	if (!pw)
+		return failf("'--user %s': no such user on this host", user);
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+/* The job's CPUs on this node: LIST as given, or the N highest-numbered
+ * CPUs no partition holds (a batch system that counts CPUs but binds none,
+ * as PBS without its cgroups hook). */
+static int job_alloc(const struct lwk_topo *tp, const char *list, const char *count,
+		     hwloc_bitmap_t out)
+{
+	struct lwk_err err = { 0 };
+	char why[256];
+
+	if (list) {
+		hwloc_bitmap_t set;
+
+		if (lwk_list_parse(list, CPU_MAX, &set, why, sizeof(why)) < 0)
+			return failf("create: '--alloc %s': %s", list, why);
+		hwloc_bitmap_copy(out, set);
+		hwloc_bitmap_free(set);
+		if (!hwloc_bitmap_isincluded(out, hwloc_topology_get_complete_cpuset(tp->t)))
+			return failf("create: '--alloc %s': not all of these CPUs exist here", list);
+	} else {
+		hwloc_bitmap_t fr = hwloc_bitmap_alloc();
+		char *end;
+		unsigned long n;
+		int i;
+
+		errno = 0;
+		n = strtoul(count, &end, 10);
+		if (errno || end == count || *end || !n || n > CPU_MAX || count[0] == '-') {
+			hwloc_bitmap_free(fr);
+			return failf("create: '--alloc-count %s': expected a whole number of CPUs, at least 1",
+				     count);
+		}
+		if (free_cpus(tp, fr, &err) < 0) {
+			hwloc_bitmap_free(fr);
+			return fail(&err);
+		}
+		/* the highest n: CPU 0 and its neighbours stay with Linux */
+		while (hwloc_bitmap_weight(fr) > 0 && (unsigned long)hwloc_bitmap_weight(fr) > n &&
+		       (i = hwloc_bitmap_first(fr)) >= 0)
+			hwloc_bitmap_clr(fr, (unsigned)i);
+		hwloc_bitmap_copy(out, fr);
+		hwloc_bitmap_free(fr);
+		if ((unsigned long)hwloc_bitmap_weight(out) < n)
+			return failf("create: the job has %lu CPUs here but only %d are outside LWK partitions",
+				     n, hwloc_bitmap_weight(out));
+	}
+	return 0;
+}
+
+/* --spec: a user's spec, checked against the site policy for that user and
+ * placed on the job's CPUs as the Slurm plugin places it on a job's cores. */
+static int place_spec(const struct lwk_topo *tp, const char *text, const char *user,
+		      hwloc_const_bitmap_t alloc, struct lwk_placement *pl, char *spec,
+		      size_t len, enum lwk_backend_kind *backend)
+{
+	struct lwk_spec sp;
+	struct lwk_err err = { 0 };
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	int rc = -1;
+
+	if (user_ids(user, &uid, &gid))
+		return -1;
+	if (lwk_spec_check(&pol, text, uid, gid, &sp, &err) < 0) {
+		fail(&err);
+		return -1;
+	}
+	if (sp.none) {
+		failf("create: spec '%s' asks for no LWK partition", text);
+		goto out;
+	}
+	if (lwk_place(tp, &pol, &sp, alloc, 0, pl, &err) < 0) {
+		fail(&err);
+		goto out;
+	}
+	lwk_spec_format(&sp, spec, len);
+	*backend = sp.backend;
+	rc = 0;
+out:
+	lwk_spec_fini(&sp);
+	return rc;
+}
+
 static int cmd_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -358,10 +465,16 @@ static int cmd_create(int argc, char **argv)
 		{ "id", required_argument, NULL, 'i' },
 		{ "owner", required_argument, NULL, 'o' },
 		{ "backend", required_argument, NULL, 'b' },
+		{ "spec", required_argument, NULL, 's' },
+		{ "alloc", required_argument, NULL, 'a' },
+		{ "alloc-count", required_argument, NULL, 'A' },
+		{ "user", required_argument, NULL, 'u' },
 		{ 0 }
 	};
 	const char *cpus = NULL, *cores = NULL, *mem = NULL, *pages = "2m", *id = NULL;
 	const char *owner = NULL, *backend = "auto";
+	const char *spectext = NULL, *alloc = NULL, *alloc_count = NULL, *user = NULL;
+	bool by_hand = false;
 	struct lwk_err err = { 0 };
 	struct lwk_placement pl;
 	struct lwk_partition out;
@@ -378,10 +491,14 @@ static int cmd_create(int argc, char **argv)
 		case 'c': cpus = optarg; break;
 		case 'n': cores = optarg; break;
 		case 'm': mem = optarg; break;
-		case 'p': pages = optarg; break;
+		case 'p': pages = optarg; by_hand = true; break;
 		case 'i': id = optarg; break;
 		case 'o': owner = optarg; break;
-		case 'b': backend = optarg; break;
+		case 'b': backend = optarg; by_hand = true; break;
+		case 's': spectext = optarg; break;
+		case 'a': alloc = optarg; break;
+		case 'A': alloc_count = optarg; break;
+		case 'u': user = optarg; break;
 		default:
 			return failf("create: unknown option or missing value '%s': see lwkpart --help",
 				     argv[optind - 1]);
@@ -389,8 +506,17 @@ static int cmd_create(int argc, char **argv)
 	}
 	if (optind < argc)
 		return failf("create: unexpected argument '%s': see lwkpart --help", argv[optind]);
-	if (!!cpus == !!cores)
+	by_hand = by_hand || cpus || cores || mem;
+	if (spectext) {
+		if (by_hand)
+			return failf("create: --spec takes the cores, memory, pages and backend from the spec; drop --cpus, --cores, --mem, --pages and --backend");
+		if (!!alloc == !!alloc_count)
+			return failf("create: --spec needs exactly one of --alloc LIST and --alloc-count N");
+	} else if (alloc || alloc_count || user) {
+		return failf("create: --alloc, --alloc-count and --user go with --spec SPEC");
+	} else if (!!cpus == !!cores) {
 		return failf("create: give exactly one of --cpus LIST and --cores N");
+	}
 
 	lwk_placement_init(&pl);
 	lwk_partition_init(&out);
@@ -424,7 +550,17 @@ static int cmd_create(int argc, char **argv)
 		fail(&err);
 		goto out;
 	}
-	if (cpus) {
+	if (spectext) {
+		hwloc_bitmap_t job = hwloc_bitmap_alloc();
+
+		if (!job || job_alloc(&tp, alloc, alloc_count, job) ||
+		    place_spec(&tp, spectext, user, job, &pl, spec, sizeof(spec), &req.backend)) {
+			hwloc_bitmap_free(job);
+			goto out;
+		}
+		hwloc_bitmap_free(job);
+		req.spec = spec;
+	} else if (cpus) {
 		hwloc_bitmap_t set;
 		char why[256];
 
@@ -480,6 +616,45 @@ out:
 	lwk_partition_fini(&out);
 	lwk_placement_fini(&pl);
 	return rc;
+}
+
+/* --- check-spec --- */
+
+/* What a submit-time check (the PBS queuejob hook) runs: the user's spec
+ * against this host's lwk.conf, nothing touched. Prints the canonical spec
+ * (site defaults filled in), or one "lwk: " line and exits 1. */
+static int cmd_check_spec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ 0 }
+	};
+	const char *user = NULL;
+	struct lwk_spec sp;
+	struct lwk_err err = { 0 };
+	char text[LWK_SPEC_MAX + 1];
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c != 'u')
+			return failf("check-spec: unknown option or missing value '%s': see lwkpart --help",
+				     argv[optind - 1]);
+		user = optarg;
+	}
+	if (argc - optind != 1)
+		return failf("check-spec needs one spec: lwkpart check-spec [--user NAME] SPEC");
+	if (user_ids(user, &uid, &gid))
+		return 1;
+	if (lwk_spec_check(&pol, argv[optind], uid, gid, &sp, &err) < 0)
+		return fail(&err);
+	lwk_spec_format(&sp, text, sizeof(text));
+	lwk_spec_fini(&sp);
+	printf("%s\n", text);
+	return 0;
 }
 
 /* --- list / show --- */
@@ -847,7 +1022,7 @@ static const struct {
 } commands[] = {
 	{ "status", cmd_status }, { "check", cmd_check }, { "create", cmd_create }, { "list", cmd_list },
 	{ "show", cmd_show }, { "attach", cmd_attach }, { "destroy", cmd_destroy },
-	{ "reap", cmd_reap },
+	{ "reap", cmd_reap }, { "check-spec", cmd_check_spec },
 };
 
 int main(int argc, char **argv)

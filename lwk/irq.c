@@ -10,6 +10,7 @@
 
 #include "irq.h"
 #include "noise.h"
+#include "proctable.h"
 #include "sysfile.h"
 
 void lwk_irqs_fini(struct lwk_irqs *x)
@@ -53,91 +54,58 @@ static void last_word(const char *s, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)(e - b), b);
 }
 
-/* A /proc/interrupts-like table: a header of CPUn columns (online CPUs
- * only), then "LABEL: n n n ... description" rows. softirq: the rows are
- * softirqs (/proc/softirqs). */
-static int read_table(const char *path, bool softirq, struct lwk_irqs *x, struct lwk_err *err)
+struct table_ctx {
+	struct lwk_irqs *x;
+	bool softirq;
+};
+
+/* One row of /proc/interrupts or /proc/softirqs (proctable.h) into x. */
+static int take_row(const struct lwk_proc_row *r, void *ctx, struct lwk_err *err)
 {
-	char *line = NULL, *p, *end;
-	size_t cap = 0, ncol = 0;
-	unsigned *col = NULL, maxcpu = 0;
-	FILE *f = fopen(path, "re");
-	int ret = 0;
+	struct table_ctx *t = ctx;
+	struct lwk_irqs *x = t->x;
+	struct lwk_irq_line *l;
+	int kind = t->softirq ? LWK_NOISE_SOFTIRQ : lwk_noise_label_kind(r->label);
 
-	if (!f)
-		return lwk_err_set(err, errno, "cannot read %s: %s", path, strerror(errno));
-	if (getline(&line, &cap, f) < 0) {
-		ret = lwk_err_set(err, EINVAL, "%s is empty", path);
-		goto out;
-	}
-	for (p = strtok(line, " \t\n"); p; p = strtok(NULL, " \t\n")) {
-		unsigned *c2;
-
-		if (strncmp(p, "CPU", 3))
-			continue;
-		c2 = realloc(col, (ncol + 1) * sizeof(*col));
-		if (!c2) {
-			ret = lwk_err_set(err, ENOMEM, "out of memory");
-			goto out;
-		}
-		col = c2;
-		col[ncol] = (unsigned)strtoul(p + 3, NULL, 10);
-		if (col[ncol] + 1 > maxcpu)
-			maxcpu = col[ncol] + 1;
-		ncol++;
-	}
-	if (!ncol) {
-		ret = lwk_err_set(err, EINVAL, "%s has no CPU header", path);
-		goto out;
-	}
+	if (kind < 0)
+		return 0;
 	/* both tables come from one node: the first one fixes the width */
 	if (!x->ncpu)
-		x->ncpu = maxcpu;
-	while (getline(&line, &cap, f) >= 0) {
-		char *label = line + strspn(line, " "), *colon = strchr(label, ':');
-		struct lwk_irq_line *l;
-		int kind;
-
-		if (!colon)
-			continue;
-		*colon = '\0';
-		kind = softirq ? LWK_NOISE_SOFTIRQ : lwk_noise_label_kind(label);
-		if (kind < 0)
-			continue;
-		l = add_line(x, x->ncpu);
-		if (!l) {
-			ret = lwk_err_set(err, ENOMEM, "out of memory");
-			goto out;
-		}
-		snprintf(l->label, sizeof(l->label), "%s", label);
-		l->kind = kind;
-		p = colon + 1;
-		for (size_t i = 0; i < ncol; i++) {
-			unsigned long long v = strtoull(p, &end, 10);
-
-			if (end == p)
-				break;	/* a short row (ERR, MIS) or the description */
-			p = end;
-			if (col[i] < x->ncpu)
-				l->count[col[i]] = v;
-			l->total += v;
-		}
-		if (softirq) {
-			snprintf(l->name, sizeof(l->name), "softirq %s", label);
-		} else if (isdigit((unsigned char)label[0])) {
-			l->irq = atoi(label);
-			last_word(p, l->name, sizeof(l->name));
-			if (!l->name[0])
-				snprintf(l->name, sizeof(l->name), "irq %d", l->irq);
-		} else {
-			snprintf(l->name, sizeof(l->name), "%s", label);
-		}
+		x->ncpu = r->width;
+	l = add_line(x, x->ncpu);
+	if (!l)
+		return lwk_err_set(err, ENOMEM, "out of memory");
+	snprintf(l->label, sizeof(l->label), "%s", r->label);
+	l->kind = kind;
+	for (size_t i = 0; i < r->nval; i++) {
+		if (r->cpu[i] < x->ncpu)
+			l->count[r->cpu[i]] = r->val[i];
+		l->total += r->val[i];
 	}
-out:
-	free(line);
-	free(col);
-	fclose(f);
-	return ret;
+	if (t->softirq) {
+		snprintf(l->name, sizeof(l->name), "softirq %s", r->label);
+	} else if (isdigit((unsigned char)r->label[0])) {
+		l->irq = atoi(r->label);
+		last_word(r->rest, l->name, sizeof(l->name));
+		if (!l->name[0])
+			snprintf(l->name, sizeof(l->name), "irq %d", l->irq);
+	} else {
+		snprintf(l->name, sizeof(l->name), "%s", r->label);
+	}
+	return 0;
+}
+
+/* A /proc/interrupts-like table; softirq: the rows are softirqs. */
+static int read_table(const char *path, bool softirq, struct lwk_irqs *x, struct lwk_err *err)
+{
+	struct table_ctx t = { .x = x, .softirq = softirq };
+	unsigned width = 0;
+
+	if (lwk_proc_table_read(path, take_row, &t, &width, err))
+		return -1;
+	if (!x->ncpu)
+		x->ncpu = width;
+	return 0;
 }
 
 /* Managed, as the kernel's debugfs says (when mounted). */

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "noise.h"
+#include "proctable.h"
 
 static const char *const kind_name[LWK_NOISE_NKINDS] = {
 	"irq", "timer", "ipi", "vector", "softirq", "nmi", "preempt",
@@ -154,70 +155,38 @@ int lwk_noise_label_kind(const char *label)
 	return LWK_NOISE_VECTOR;
 }
 
-/* Reads a /proc/interrupts-like table: a header of CPUn columns (online CPUs
- * only), then "LABEL: n n n ... description" rows. kind -1: by label. */
+struct table_ctx {
+	struct lwk_noise *n;
+	int kind;
+};
+
+/* One row of /proc/interrupts or /proc/softirqs (proctable.h) into the
+ * counters of its kind. */
+static int add_row(const struct lwk_proc_row *r, void *ctx, struct lwk_err *err)
+{
+	struct table_ctx *t = ctx;
+	int k = t->kind < 0 ? lwk_noise_label_kind(r->label) : t->kind;
+
+	(void)err;
+	if (k < 0)
+		return 0;
+	for (size_t i = 0; i < r->nval; i++) {
+		struct lwk_noise_cpu *nc = noise_cpu(t->n, r->cpu[i]);
+
+		if (nc)
+			nc->count[k] += r->val[i];
+	}
+	return 0;
+}
+
+/* Reads a /proc/interrupts-like table. kind -1: by label. */
 static int proc_table(const char *path, int kind, struct lwk_noise *n, struct lwk_err *err)
 {
-	char *line = NULL, *p, *end;
-	size_t cap = 0;
-	unsigned *col = NULL;
-	size_t ncol = 0;
-	FILE *f;
-	int ret = 0;
+	struct table_ctx t = { .n = n, .kind = kind };
 
-	f = fopen(path, "re");
-	if (!f)
-		return lwk_err_set(err, errno, "noise: cannot read %s: %s", path, strerror(errno));
-	if (getline(&line, &cap, f) < 0) {
-		ret = lwk_err_set(err, EINVAL, "noise: %s is empty", path);
-		goto out;
-	}
-	for (p = strtok(line, " \t\n"); p; p = strtok(NULL, " \t\n")) {
-		unsigned *c2;
-
-		if (strncmp(p, "CPU", 3))
-			continue;
-		c2 = realloc(col, (ncol + 1) * sizeof(*col));
-		if (!c2) {
-			ret = lwk_err_set(err, ENOMEM, "noise: out of memory");
-			goto out;
-		}
-		col = c2;
-		col[ncol++] = (unsigned)strtoul(p + 3, NULL, 10);
-	}
-	if (!ncol) {
-		ret = lwk_err_set(err, EINVAL, "noise: %s has no CPU header", path);
-		goto out;
-	}
-	while (getline(&line, &cap, f) >= 0) {
-		char *label = line + strspn(line, " "), *colon = strchr(label, ':');
-		int k = kind;
-
-		if (!colon)
-			continue;
-		*colon = '\0';
-		if (k < 0)
-			k = lwk_noise_label_kind(label);
-		if (k < 0)
-			continue;
-		p = colon + 1;
-		for (size_t i = 0; i < ncol; i++) {
-			unsigned long long v = strtoull(p, &end, 10);
-			struct lwk_noise_cpu *nc;
-
-			if (end == p)
-				break;	/* a short row (ERR, MIS) or the description */
-			p = end;
-			nc = noise_cpu(n, col[i]);
-			if (nc)
-				nc->count[k] += v;
-		}
-	}
-out:
-	free(line);
-	free(col);
-	fclose(f);
-	return ret;
+	if (lwk_proc_table_read(path, add_row, &t, NULL, err))
+		return lwk_err_prefix(err, "noise");
+	return 0;
 }
 
 int lwk_noise_read_proc(const char *procdir, hwloc_const_bitmap_t cpus, struct lwk_noise *out,

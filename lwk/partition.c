@@ -252,6 +252,14 @@ static const struct lwk_backend *choose_backend(enum lwk_backend_kind want, unsi
 	return NULL;
 }
 
+int lwk_partition_backend_for(enum lwk_backend_kind want, unsigned allowed)
+{
+	char why[256];
+	const struct lwk_backend *be = choose_backend(want, allowed, why, sizeof(why));
+
+	return be ? (int)be->kind : -1;
+}
+
 static int fill_partition(const struct lwk_create_req *req, const struct lwk_backend *be,
 			  struct lwk_partition *p, struct lwk_err *err)
 {

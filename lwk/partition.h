@@ -134,4 +134,9 @@ void lwk_node_status_fini(struct lwk_node_status *st);
 
 const char *lwk_part_state_name(enum lwk_part_state s);
 
+/* The backend lwk_partition_create would choose for WANT among ALLOWED
+ * (policy bits, 0: any) on this node now: its kind, or -1 if none is
+ * available. Placement asks it before the partition exists. */
+int lwk_partition_backend_for(enum lwk_backend_kind want, unsigned allowed);
+
 #endif

@@ -63,7 +63,8 @@ int lwk_place_avoid(const struct lwk_topo *tp, const struct lwk_policy *pol,
  * (lwk_irqs_read_node with the registry statedir, NULL: LWK_STATEDIR). note (notelen bytes) receives "" or one sentence saying which
  * unmovable IRQs land on the chosen LWK CPUs anyway: the caller tells the
  * user and records it. Without a readable /proc/interrupts, or on a
- * topology that is not this machine's (synthetic, XML): lwk_place. */
+ * topology that is not this machine's (synthetic, XML), or when the backend
+ * lwk_partition_create would choose is not native: lwk_place. */
 int lwk_place_irq(const char *statedir, const struct lwk_topo *tp, const struct lwk_policy *pol,
 		  const struct lwk_spec *spec, hwloc_const_bitmap_t alloc, uint64_t alloc_mem,
 		  struct lwk_placement *out, char *note, size_t notelen, struct lwk_err *err);

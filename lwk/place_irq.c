@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "irq.h"
+#include "partition.h"
 #include "place.h"
 #include "registry.h"
 
@@ -41,6 +42,11 @@ int lwk_place_irq(const char *statedir, const struct lwk_topo *tp, const struct 
 	/* a synthetic or XML topology (tests, HWLOC_SYNTHETIC) is not the
 	 * machine whose /proc/interrupts this would read */
 	if (!hwloc_topology_is_thissystem(tp->t))
+		return lwk_place(tp, pol, spec, alloc, alloc_mem, out, err);
+	/* McKernel and mOS take their CPUs away from Linux (IHK offlines a
+	 * reserved CPU, which moves even managed IRQs off it; IHK never takes
+	 * CPU 0): what Linux's IRQs cost matters to the native backend only */
+	if (lwk_partition_backend_for(spec->backend, pol->backends) != LWK_BACKEND_NATIVE)
 		return lwk_place(tp, pol, spec, alloc, alloc_mem, out, err);
 	if (lwk_irqs_read_node(statedir, &x, NULL) < 0)
 		return lwk_place(tp, pol, spec, alloc, alloc_mem, out, err);

@@ -700,16 +700,27 @@ sc_dask_overlap() {
 	wait
 	echo "sim rc=\$?"
 	EOF
-	dask_sample "$dd" "$WORK/dask_overlap.sample" &
-	spid=$!
-	run_to "$CFG dask_overlap" 240 salloc --lwk=cores:1 sh "$WORK/dask_overlap.sh"
-	wait $spid
-	t_match "$CFG dask_overlap: salloc --lwk=cores:1: the sim and the Dask step exit 0" \
+	dask_job dask_overlap "$dd" "$WORK/dsim.out" "$WORK/dana.out" "ran on its LWK core" \
+		salloc --lwk=cores:1 sh "$WORK/dask_overlap.sh"
+}
+
+# dask_job NAME DIR SIMOUT ANAOUT WHERE SALLOC...: runs the allocation whose
+# script starts the MPI simulation and the Dask step (sampling where every
+# Dask thread runs meanwhile), then checks both exit 0, the simulation ran
+# (WHERE says where), and the Dask threads were never on an LWK core.
+dask_job() {
+	_n=$1 _dd=$2 _sim=$3 _ana=$4 _where=$5
+	shift 5
+	dask_sample "$_dd" "$WORK/$_n.sample" &
+	_spid=$!
+	run_to "$CFG $_n" 240 "$@"
+	wait $_spid
+	t_match "$CFG $_n: $*: the sim and the Dask step exit 0" \
 		'analytics rc=0.*sim rc=0' "$(printf '%s ' $OUT)"
-	t_match "$CFG dask_overlap: the MPI simulation ran on its LWK core" '^bsp: ranks=1 iters=[0-9]+' \
-		"$(grep '^bsp: ' "$WORK/dsim.out")"
-	dask_check dask_overlap "$WORK/dask_overlap.sample" "$dd" "$(cat "$WORK/dana.out")"
-	restored dask_overlap
+	t_match "$CFG $_n: the MPI simulation $_where" '^bsp: ranks=1 iters=[0-9]+' \
+		"$(grep '^bsp: ' "$_sim")"
+	dask_check "$_n" "$WORK/$_n.sample" "$_dd" "$(cat "$_ana")"
+	restored "$_n"
 }
 
 # the heterogeneous job: sim component in the LWK of one node, Dask
@@ -728,16 +739,8 @@ sc_dask_het() {
 	wait
 	echo "sim rc=\$?"
 	EOF
-	dask_sample "$dd" "$WORK/dask_het.sample" &
-	spid=$!
-	run_to "$CFG dask_het" 240 salloc -p emu --lwk=cores:1 : -p emu -N1 -n2 sh "$WORK/dask_het.sh"
-	wait $spid
-	t_match "$CFG dask_het: salloc --lwk=cores:1 : -n2: the sim and the Dask step exit 0" \
-		'analytics rc=0.*sim rc=0' "$(printf '%s ' $OUT)"
-	t_match "$CFG dask_het: the MPI simulation ran in the LWK component" '^bsp: ranks=1 iters=[0-9]+' \
-		"$(grep '^bsp: ' "$WORK/dhsim.out")"
-	dask_check dask_het "$WORK/dask_het.sample" "$dd" "$(cat "$WORK/dhana.out")"
-	restored dask_het
+	dask_job dask_het "$dd" "$WORK/dhsim.out" "$WORK/dhana.out" "ran in the LWK component" \
+		salloc -p emu --lwk=cores:1 : -p emu -N1 -n2 sh "$WORK/dask_het.sh"
 }
 
 

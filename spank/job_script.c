@@ -67,9 +67,11 @@ int lwk_job_epilog(spank_t sp)
 	lwk_err_clear(&err);
 	count = 0;
 	if (lwk_reap(lwk_plugin.pol.statedir, owner, false, NULL, &count, &err)) {
-		/* failing the epilog drains the node with this reason: the node
-		 * is not in the state the next job expects */
+		/* The node is not in the state the next job expects: drained,
+		 * with the cause and the fix as its reason (drain.c). Failing
+		 * the epilog as well drains it even when scontrol could not. */
 		slurm_error("lwk: job %u: tearing down its LWK partition failed: %s", job, err.msg);
+		lwk_drain_node(job, err.msg);
 		return -1;
 	}
 	if (count)

@@ -2,7 +2,8 @@
 slurm_plugin_LTLIBRARIES = spank/spank_lwk.la
 spank_spank_lwk_la_SOURCES = \
 	spank/lwk_spank.h spank/plugin.c spank/args.c spank/check.c \
-	spank/srun.c spank/alloc.c spank/stepd.c spank/cpuset.c spank/job_script.c spank/slurmd.c \
+	spank/srun.c spank/alloc.c spank/stepd.c spank/cpuset.c spank/job_script.c spank/drain.c \
+	spank/slurmd.c \
 	spank/step_report.c spank/trim.c spank/container.c spank/oci.c spank/oci.h
 spank_spank_lwk_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 spank_spank_lwk_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JSONC_CFLAGS)

@@ -104,6 +104,16 @@ void lwk_step_report_end(void);
 
 int lwk_job_epilog(spank_t sp);
 
+/* drain.c: for a node the job epilog could not restore. The reason an
+ * admin sees in `scontrol show node`, one line: "lwk: job N: node not
+ * restored: CAUSE; fix that, run lwkpart [--statedir DIR] reap --job N, then
+ * scontrol update nodename=NODE state=resume" (-1 if cut to len). */
+int lwk_drain_reason(char *buf, size_t len, uint32_t job, const char *node, const char *statedir,
+		     const char *cause);
+/* Drains this node (SLURMD_NODENAME) with that reason through scontrol
+ * (LWK_SCONTROL, fixed at configure time); 0 when scontrol did it. */
+int lwk_drain_node(uint32_t job, const char *cause);
+
 int lwk_slurmd_init(spank_t sp);
 
 /* cpuset.c: the cpuset directory of process pid ("self" or a number) and

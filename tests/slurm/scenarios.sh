@@ -822,6 +822,72 @@ sc_irq_report() {
 	restored irq_report
 }
 
+# --- issue 13: a node that cannot be restored is drained, with the reason
+# A genuine teardown failure: the job's batch script makes the registry
+# directory immutable (chattr +i) after its LWK step, so the job epilog can
+# no longer remove the partition's record. The node must be drained with the
+# plugin's reason (cause and fix), not Slurm's "Epilog error", which the
+# failing epilog also asks for. Then contrib/slurm/epilog alone (the safety
+# net, run by hand as slurmd would) must drain it the same way. Last, what
+# the reason says to do is done: chattr -i, lwkpart reap, resume; the node is
+# restored and runs jobs again.
+node_field() {	# node_field NODE KEY: KEY=... of scontrol show node (Reason: to the end)
+	if [ "$2" = Reason ]; then
+		scontrol -o show node "$1" 2>/dev/null | sed -n 's/.* Reason=//p'
+	else
+		scontrol -o show node "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p"
+	fi
+}
+sc_restore_fail() {
+	begin restore_fail
+	if ! command -v chattr >/dev/null || ! chattr -i "$(STATEDIR)" 2>/dev/null; then
+		t_skip "$CFG restore_fail: chattr cannot set attributes on $(STATEDIR) (e2fsprogs, or its file system)"
+		return
+	fi
+	sd=$(STATEDIR)
+	host=$LWK_CLUSTER_HOST
+	job=$(sbatch --parsable -n1 -w "$host" -o "$WORK/rf.out" \
+		--wrap "srun --lwk=cores:1 -n1 true && chattr +i $sd")
+	i=0
+	while ! node_field "$host" Reason | grep -q . && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
+	reason=$(node_field "$host" Reason)
+	state=$(node_field "$host" State)
+	lsattr -d "$sd" 2>/dev/null | grep -q '^[^ ]*i' ||
+		t_fail "$CFG restore_fail: the job did not make $sd immutable: $(cat "$WORK/rf.out" 2>/dev/null)"
+	t_match "$CFG restore_fail: the node is drained after the failed restore" 'DRAIN' "$state"
+	t_match "$CFG restore_fail: scontrol show node gives the plugin's reason with the cause" \
+		"^lwk: job $job: node not restored: .*(Operation not permitted|Permission denied|Read-only).*; fix that, run lwkpart --statedir $sd reap --job $job, then scontrol update nodename=$host state=resume" \
+		"$reason"
+	case $reason in
+	*"Epilog error"*) t_fail "$CFG restore_fail: Slurm's \"Epilog error\" is in the reason: $reason" ;;
+	esac
+	t_match "$CFG restore_fail: the partition's record is still there (the restore really failed)" \
+		"job\.$job\.part" "$(parts)"
+	# The safety-net script on its own, on the same unrestorable node:
+	# resumed first, so that no reason of the plugin's is there already.
+	scontrol update nodename="$host" state=resume
+	out=$(SLURM_JOB_ID=$job SLURMD_NODENAME=$host LWK_STATEDIR=$sd LWKPART=$LWKPART_BIN \
+		SCONTROL=$(command -v scontrol) sh "$SRCDIR/contrib/slurm/epilog" 2>&1)
+	rc=$?
+	t_eq "$CFG restore_fail: contrib/slurm/epilog fails too (exit 1)" 1 "$rc"
+	t_match "$CFG restore_fail: ... and drains the node with the same kind of reason" \
+		"^lwk: job $job: node not restored: .*; fix that, run lwkpart --statedir $sd reap --job $job, then scontrol update nodename=$host state=resume" \
+		"$(node_field "$host" Reason)"
+	t_match "$CFG restore_fail: ... and says why on stderr" "lwk epilog: job $job: node not restored" "$out"
+	# the fix the reason names
+	chattr -i "$sd"
+	if "$LWKPART_BIN" --statedir "$sd" reap --job "$job"; then
+		t_ok "$CFG restore_fail: lwkpart reap --job $job restores the node once the cause is fixed"
+	else
+		t_fail "$CFG restore_fail: lwkpart reap --job $job still fails after chattr -i"
+	fi
+	scontrol update nodename="$host" state=resume
+	restored restore_fail
+	run_to "$CFG restore_fail" 60 srun -w "$host" -n1 --lwk=cores:1 true
+	t_eq "$CFG restore_fail: the resumed node runs an LWK job again" 0 "$RC"
+	t_eq "$CFG restore_fail: ... and is not drained" "" "$(node_field "$host" Reason)"
+}
+
 # --- issue 13: a user's error fails the job, never the node
 # Runs last: after every scenario whose step failed on a user's bad spec
 # (bad_specs, too_big, too_many, the sbatch ones), no node is drained or down.

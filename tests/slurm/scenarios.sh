@@ -846,14 +846,14 @@ sc_restore_fail() {
 	fi
 	sd=$(STATEDIR)
 	host=$LWK_CLUSTER_HOST
-	job=$(sbatch --parsable -n1 -w "$host" -o "$WORK/rf.out" \
+	job=$(sbatch --parsable -n1 -w "$host" -o "$LWK_CLUSTER_DIR/rf.out" \
 		--wrap "srun --lwk=cores:1 -n1 true && chattr +i $sd")
 	i=0
 	while ! node_field "$host" Reason | grep -q . && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
 	reason=$(node_field "$host" Reason)
 	state=$(node_field "$host" State)
 	lsattr -d "$sd" 2>/dev/null | grep -q '^[^ ]*i' ||
-		t_fail "$CFG restore_fail: the job did not make $sd immutable: $(cat "$WORK/rf.out" 2>/dev/null)"
+		t_fail "$CFG restore_fail: the job did not make $sd immutable: $(cat "$LWK_CLUSTER_DIR/rf.out" 2>/dev/null)"
 	t_match "$CFG restore_fail: the node is drained after the failed restore" 'DRAIN' "$state"
 	t_match "$CFG restore_fail: scontrol show node gives the plugin's reason with the cause" \
 		"^lwk: job $job: node not restored: .*(Operation not permitted|Permission denied|Read-only).*; fix that, run lwkpart --statedir $sd reap --job $job, then scontrol update nodename=$host state=resume" \

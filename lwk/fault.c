@@ -15,9 +15,17 @@ void lwk_fault_phase(const char *phase)
 	cur_phase = phase;
 }
 
+/* Does "<phase>.<point>" in want name this point of the current phase? */
+static int at(const char *want, size_t pl, const char *point)
+{
+	return want && !strncmp(want, cur_phase, pl) && want[pl] == '.' &&
+	       !strcmp(want + pl + 1, point);
+}
+
 void lwk_fault_point(const char *point)
 {
 	const char *want = secure_getenv("LWK_FAULT");
+	const char *stop = secure_getenv("LWK_FAULT_STOP");
 	const char *trace = secure_getenv("LWK_FAULT_TRACE");
 	size_t pl = strlen(cur_phase);
 
@@ -33,9 +41,14 @@ void lwk_fault_point(const char *point)
 				(t.tv_sec - last.tv_sec) * 1e3 + (t.tv_nsec - last.tv_nsec) / 1e6);
 		last = t;
 	}
-	if (want && !strncmp(want, cur_phase, pl) && want[pl] == '.' &&
-	    !strcmp(want + pl + 1, point)) {
+	if (at(want, pl, point)) {
 		fflush(NULL);
 		kill(getpid(), SIGKILL);
+	}
+	if (at(stop, pl, point)) {
+		/* stopped, the test kills this process, its parent (a batch
+		 * system's hook) or both; SIGCONT carries on as if nothing was */
+		fflush(NULL);
+		raise(SIGSTOP);
 	}
 }

@@ -24,11 +24,18 @@
 #                              the job's stderr; partition destroyed
 #   execjob_end      (each host) reap: partition destroyed, node restored
 #   exechost_startup (each host) reap partitions of jobs this MoM no longer has
+#   exechost_periodic (each host) the same, every `freq` seconds: a job
+#                              deleted while its partition was being made
+#                              gets no execjob_end on this host
 #
 # Configuration (hook config file, JSON; all keys optional):
 #   {"lwkpart": "/usr/local/sbin/lwkpart",   the CLI, as built by make install
 #    "lwk_conf": "/etc/lwk/lwk.conf",         site policy, as under Slurm
-#    "state": "/run/lwk-pbs"}                 per-job notes of this hook
+#    "state": "/run/lwk-pbs",                 per-job notes of this hook
+#    "test_fault": null}                      tests only: a file whose line
+#                              LWK_FAULT=P or LWK_FAULT_STOP=P (lwkpart(8)) goes
+#                              into the environment of every lwkpart the hook
+#                              runs while the file says so; off when unset
 import json
 import os
 import pwd
@@ -39,7 +46,7 @@ import subprocess
 import pbs
 
 CONF = {"lwkpart": "/usr/local/sbin/lwkpart", "lwk_conf": "/etc/lwk/lwk.conf",
-        "state": "/run/lwk-pbs"}
+        "state": "/run/lwk-pbs", "test_fault": None}
 if pbs.hook_config_filename:
     with open(pbs.hook_config_filename) as f:
         CONF.update(json.load(f))
@@ -48,11 +55,28 @@ OWNER = "pbs:"          # partition owner: "pbs:<job id>"
 ID = "pbs."             # partition id: "pbs.<job id>"
 
 
+def fault_env():
+    """lwkpart's environment: the hook's, plus the fault the test_fault file
+    names (tests only; the key is unset on a site)."""
+    env = dict(os.environ)
+    if not CONF["test_fault"]:
+        return env
+    try:
+        with open(CONF["test_fault"]) as f:
+            line = f.readline().strip()
+    except OSError:
+        return env
+    k, _, v = line.partition("=")
+    if k in ("LWK_FAULT", "LWK_FAULT_STOP") and re.match(r"^[a-z-]+\.[a-z0-9_-]+$", v):
+        env[k] = v
+    return env
+
+
 def lwkpart(*args):
     """Runs lwkpart with the site's lwk.conf; (rc, stdout, stderr)."""
     cmd = [CONF["lwkpart"], "--config", CONF["lwk_conf"]] + list(args)
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True, timeout=120)
+                       universal_newlines=True, timeout=120, env=fault_env())
     return p.returncode, p.stdout, p.stderr
 
 
@@ -319,22 +343,42 @@ def on_end(e):
         reap(e.job.id)
 
 
-def on_startup(e):
+def reap_orphans(known=()):
+    """Reaps the pbs: partitions of jobs this MoM does not have: neither in
+    `known` (the event's job list) nor in mom_priv/jobs. The list is read
+    first: a job that arrives later has its job file before its partition."""
     rc, out, _ = lwkpart("--json", "list")
     if rc != 0:
         return
     jobs = os.path.join(pbs.pbs_conf["PBS_HOME"], "mom_priv", "jobs")
     for p in json.loads(out):
         owner = p.get("owner", "")
-        if owner.startswith(OWNER) and not os.path.exists(
-                os.path.join(jobs, owner[len(OWNER):] + ".JB")):
-            reap(owner[len(OWNER):])
+        if not owner.startswith(OWNER):
+            continue
+        jobid = owner[len(OWNER):]
+        if jobid in known or os.path.exists(os.path.join(jobs, jobid + ".JB")):
+            continue
+        pbs.logmsg(pbs.LOG_WARNING, "lwk: partition %s (state %s) of job %s, which this "
+                   "MoM no longer has: reaped" % (p.get("id"), p.get("state"), jobid))
+        reap(jobid)
+
+
+def on_startup(e):
+    reap_orphans()
+
+
+def on_periodic(e):
+    try:
+        known = set(str(j) for j in e.job_list.keys())
+    except Exception:
+        known = set()
+    reap_orphans(known)
 
 
 HANDLERS = {pbs.QUEUEJOB: on_queuejob, pbs.EXECJOB_BEGIN: on_begin,
             pbs.EXECJOB_LAUNCH: on_launch, pbs.EXECJOB_ATTACH: on_attach,
             pbs.EXECJOB_EPILOGUE: on_epilogue, pbs.EXECJOB_END: on_end,
-            pbs.EXECHOST_STARTUP: on_startup}
+            pbs.EXECHOST_STARTUP: on_startup, pbs.EXECHOST_PERIODIC: on_periodic}
 
 ev = pbs.event()
 try:

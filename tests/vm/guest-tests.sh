@@ -4,8 +4,11 @@
 # 10-kmod.sh lwk.ko, 20-lwkpart.sh the native backend on cgroup v2,
 # 30-slurm.sh a real one-node Slurm cluster (tests/slurm/cluster) with the
 # plugin: srun --lwk=cores:6 -n6 over both NUMA nodes.
-# Usage: guest-tests.sh TOP   (TOP: the source tree, as seen from the host)
-top=${1:?usage: guest-tests.sh TOP}
+# Usage: guest-tests.sh TOP [NAME...]   (TOP: the source tree, as seen from
+# the host; NAMEs, e.g. 40-irq, run only those files of guest.d)
+top=${1:?usage: guest-tests.sh TOP [NAME...]}
+shift
+only=" $* "
 T_SUITE=guest
 . "$top/tests/lib.sh"
 
@@ -25,6 +28,7 @@ t_match "vm: cgroup v2 offers cpuset" '(^| )cpuset( |$)' \
 
 for f in "$top"/tests/vm/guest.d/*.sh; do
 	[ -f "$f" ] || continue
+	[ "$only" = "  " ] || case $only in *" $(basename "$f" .sh) "*) ;; *) continue ;; esac
 	echo "# $(basename "$f")"
 	. "$f"
 done

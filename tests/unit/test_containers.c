@@ -124,7 +124,7 @@ START_TEST(bundle_copy)
 	hwloc_bitmap_set(plan.rank.cpus, 3);
 	hwloc_bitmap_set(plan.rank.mems, 0);
 	ck_assert_ptr_nonnull(mkdtemp(out_dir));
-	ck_assert_int_eq(lwkrun_bundle_write(&b, &plan, envp, "ctr1", out_dir, &err), 0);
+	ck_assert_int_eq(lwkrun_bundle_write(&b, &plan, envp, "ctr1", NULL, out_dir, &err), 0);
 	snprintf(path, sizeof(path), "%s/config.json", out_dir);
 	out = json_object_from_file(path);
 	ck_assert_ptr_nonnull(out);

@@ -31,7 +31,7 @@ else
 	t_skip "mckernel/mos container scenarios: runc or jq not installed (contrib/ci/install-deps)"
 fi
 
-dbl_log() { tr '\n' ';' < "$DBL/state/log" 2>/dev/null; }
+dbl_log() { tr '\n' ';' 2>/dev/null < "$DBL/state/log"; }
 ihk_held() {
 	_c=$(tr '\n' ' ' < "$DBL/state/ihk/cpus" 2>/dev/null)
 	_m=$(ls "$DBL/state/ihk/mem" 2>/dev/null | tr '\n' ' ')

@@ -134,8 +134,63 @@ static int set_list(json_object *o, const char *key, hwloc_const_bitmap_t set)
 	return 0;
 }
 
+/* o[key] as an array, made when absent. */
+static json_object *arr(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+
+	if (v && json_object_is_type(v, json_type_array))
+		return v;
+	v = json_object_new_array();
+	if (v)
+		json_object_object_add(o, key, v);
+	return v;
+}
+
+/* The host's mcexec/yod, its paths and devices into the config. */
+static int add_host(json_object *cfg, json_object *args, const struct lwkrun_ctr_host *h)
+{
+	json_object *mounts = arr(cfg, "mounts"), *devs, *m, *opts, *d;
+
+	if (!mounts || json_object_array_put_idx(args, 0, json_object_new_string(h->prog)))
+		return -1;
+	for (unsigned i = 0; i < h->nmounts; i++) {
+		m = json_object_new_object();
+		opts = json_object_new_array();
+		if (!m || !opts)
+			return -1;
+		json_object_object_add(m, "destination", json_object_new_string(h->mount[i].path));
+		json_object_object_add(m, "type", json_object_new_string("bind"));
+		json_object_object_add(m, "source", json_object_new_string(h->mount[i].path));
+		json_object_array_add(opts, json_object_new_string("bind"));
+		json_object_array_add(opts, json_object_new_string(h->mount[i].ro ? "ro" : "rw"));
+		json_object_object_add(m, "options", opts);
+		json_object_array_add(mounts, m);
+	}
+	if (!h->ndevs)
+		return 0;
+	devs = arr(obj(obj(cfg, "linux"), "resources"), "devices");
+	if (!devs)
+		return -1;
+	for (unsigned i = 0; i < h->ndevs; i++) {
+		char t[2] = { h->dev[i].type, '\0' };
+
+		d = json_object_new_object();
+		if (!d)
+			return -1;
+		json_object_object_add(d, "allow", json_object_new_boolean(1));
+		json_object_object_add(d, "type", json_object_new_string(t));
+		json_object_object_add(d, "major", json_object_new_int64(h->dev[i].major));
+		json_object_object_add(d, "minor", json_object_new_int64(h->dev[i].minor));
+		json_object_object_add(d, "access", json_object_new_string("rw"));
+		json_object_array_add(devs, d);
+	}
+	return 0;
+}
+
 int lwkrun_bundle_write(const struct lwkrun_bundle *b, const struct lwkrun_plan *plan,
-			char *const *envp, const char *cgroup_name, const char *outdir,
+			char *const *envp, const char *cgroup_name,
+			const struct lwkrun_ctr_host *host, const char *outdir,
 			struct lwk_err *err)
 {
 	json_object *cfg = NULL, *root, *process, *linux_, *cpu, *args, *path;
@@ -161,7 +216,7 @@ int lwkrun_bundle_write(const struct lwkrun_bundle *b, const struct lwkrun_plan 
 		json_object_array_add(args, json_object_new_string(plan->argv[i]));
 	json_object_object_add(process, "args", args);
 	json_object_object_add(process, "terminal", json_object_new_boolean(0));
-	if (merge_env(process, envp))
+	if (merge_env(process, envp) || (host && add_host(cfg, args, host)))
 		goto nomem;
 
 	linux_ = obj(cfg, "linux");

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -277,6 +279,108 @@ static int read_pid(const char *file, long *pid)
 	return rc;
 }
 
+/* name (no '/') in PATH, as execvp would find it, made absolute and free of
+ * symbolic links; 0 or -1. */
+static int find_prog(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *s, *e;
+	char cand[PATH_MAX], real[PATH_MAX];
+
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (s = path; *s; s = *e ? e + 1 : e) {
+		e = strchr(s, ':');
+		if (!e)
+			e = s + strlen(s);
+		if (e == s)
+			continue;
+		snprintf(cand, sizeof(cand), "%.*s/%s", (int)(e - s), s, name);
+		if (access(cand, X_OK) == 0 && realpath(cand, real) && strlen(real) < len) {
+			snprintf(out, len, "%s", real);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Directories an image has of its own: a program there is bound alone. */
+static bool system_dir(const char *dir, size_t n)
+{
+	static const char *const sys[] = {
+		"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/"
+	};
+
+	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+		if (strlen(sys[i]) == n && !strncmp(dir, sys[i], n))
+			return true;
+	return false;
+}
+
+static void host_mount(struct lwkrun_ctr_host *h, const char *path, size_t n, bool ro)
+{
+	char *dst;
+
+	if (h->nmounts >= LWKRUN_CTR_MOUNTS)
+		return;
+	dst = h->mount[h->nmounts].path;
+	if (n >= sizeof(h->mount[0].path))
+		n = sizeof(h->mount[0].path) - 1;
+	memcpy(dst, path, n);	/* (path may be h->prog, another field) */
+	dst[n] = '\0';
+	h->mount[h->nmounts++].ro = ro;
+}
+
+/* mckernel/mos: what the container's mcexec/yod needs of the host, all of
+ * it checked here, before anything is started (lwkrun(1), Containers). */
+static int host_needs(const struct lwkrun_plan *plan, struct lwkrun_ctr_host *h,
+		      struct lwk_err *err)
+{
+	const bool mck = plan->backend == LWK_BACKEND_MCKERNEL;
+	const char *bname = lwk_backend_name(plan->backend), *slash;
+	struct stat st;
+
+	memset(h, 0, sizeof(*h));
+	if (find_prog(plan->argv[0], h->prog, sizeof(h->prog)))
+		return lwk_err_set(err, ENOENT, "the %s backend starts the container's program "
+				   "through %s, which is not in PATH on this node: install %s or "
+				   "put its directory in PATH", bname, plan->argv[0],
+				   mck ? "McKernel" : "mOS");
+	/* its directory (McKernel's or mOS's own, with what the program
+	 * loads beside it), or the program alone in a directory the image has */
+	slash = strrchr(h->prog, '/');
+	if (system_dir(h->prog, slash == h->prog ? 1 : (size_t)(slash - h->prog)))
+		host_mount(h, h->prog, strlen(h->prog), true);
+	else
+		host_mount(h, h->prog, (size_t)(slash - h->prog), true);
+	if (!plan->lwk_path[0] || stat(plan->lwk_path, &st) < 0) {
+		if (mck)
+			return lwk_err_set(err, ENOENT, "McKernel instance device %s is missing, "
+					   "which the container's mcexec opens: is partition %s "
+					   "live (lwkpart show %s)?", plan->lwk_path,
+					   plan->part_id[0] ? plan->part_id : "-",
+					   plan->part_id[0] ? plan->part_id : "");
+		return lwk_err_set(err, ENOENT, "mOS's %s is missing, which the container's yod "
+				   "reads and writes: is this node running the mOS kernel (or "
+				   "set LWK_MOS_SYSFS)?", plan->lwk_path[0] ? plan->lwk_path :
+				   "sysfs directory");
+	}
+	if (mck && !S_ISCHR(st.st_mode) && !S_ISREG(st.st_mode))
+		return lwk_err_set(err, ENODEV, "%s is not a device: McKernel's mcexec cannot "
+				   "open it", plan->lwk_path);
+	if (!mck && !S_ISDIR(st.st_mode))
+		return lwk_err_set(err, ENOTDIR, "mOS's %s is not a directory: set LWK_MOS_SYSFS "
+				   "to mOS's sysfs directory", plan->lwk_path);
+	/* mcexec opens its instance's device; yod writes lwkcpus_reserved and
+	 * lwkprocesses: both read-write */
+	host_mount(h, plan->lwk_path, strlen(plan->lwk_path), false);
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		h->dev[h->ndevs].type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+		h->dev[h->ndevs].major = major(st.st_rdev);
+		h->dev[h->ndevs++].minor = minor(st.st_rdev);
+	}
+	return 0;
+}
+
 /* Slurm 22.05 runs oci.conf's RunTimeRun without the job's environment, so
  * the plugin's LWK_PARTITION and LWK_CPUS do not reach lwkrun there. The task
  * is placed already (its affinity is its share) and sits in the partition's
@@ -310,6 +414,8 @@ int lwkrun_container_run(const struct lwkrun_ctr_req *req, struct lwk_err *err)
 	hwloc_const_bitmap_t cpus = req->plan->rank.bind ? req->plan->rank.cpus : NULL;
 	char dir[] = "/tmp/lwkrun-ctr.XXXXXX", cfg[64], pidfile[64], name[64], own[PATH_MAX];
 	char cg[PATH_MAX];
+	struct lwkrun_ctr_host host;
+	const bool native = req->plan->backend == LWK_BACKEND_NATIVE;
 	sigset_t set, orig;
 	long pid = -1;
 	int rc, version = 0, status = -1;
@@ -317,6 +423,8 @@ int lwkrun_container_run(const struct lwkrun_ctr_req *req, struct lwk_err *err)
 	snprintf(name, sizeof(name), "%s", req->name ? req->name : "");
 	if (!*name)
 		snprintf(name, sizeof(name), "lwkrun-%ld", (long)getpid());
+	if (!native && host_needs(req->plan, &host, err))
+		return -1;	/* nothing started */
 	if (lwkrun_cpuset_cgroup(getpid(), own, sizeof(own), &version) < 0)
 		return lwk_err_set(err, ENOENT, "cannot read this process's cpuset cgroup "
 				   "(/proc/self/cgroup)");
@@ -334,7 +442,8 @@ int lwkrun_container_run(const struct lwkrun_ctr_req *req, struct lwk_err *err)
 		snprintf(cg, sizeof(cg), "%s", name);
 	partition_from_cgroup(own, version);
 	/* the environment as it is now, LWK_* from the cgroup included */
-	if (lwkrun_bundle_write(req->bundle, req->plan, environ, cg, dir, err))
+	if (lwkrun_bundle_write(req->bundle, req->plan, environ, cg, native ? NULL : &host, dir,
+				err))
 		goto rmdir;
 
 	sigemptyset(&set);
@@ -354,7 +463,8 @@ int lwkrun_container_run(const struct lwkrun_ctr_req *req, struct lwk_err *err)
 		discard(runtime, name, -1, &orig);
 		goto unblock;
 	}
-	if (lwkrun_cpuset_cgroup(pid, cg, sizeof(cg), NULL) == 0 && version == 1 &&
+	/* (mckernel/mos: lwkrun runs on Linux cores, there is nothing to keep) */
+	if (native && lwkrun_cpuset_cgroup(pid, cg, sizeof(cg), NULL) == 0 && version == 1 &&
 	    strcmp(cg, own) && lwkrun_cgroup_within(cg, own) &&
 	    stop_balancing(own, cg, err)) {
 		discard(runtime, name, pid, &orig);

@@ -1,8 +1,11 @@
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "env.h"
 #include "mckernel.h"
+#include "mos.h"
 #include "localrank.h"
 #include "part.h"
 
@@ -15,6 +18,30 @@ void lwkrun_part_init(struct lwkrun_part *p)
 	p->pages = LWK_PAGES_4K;
 	p->sched = LWK_SCHED_NORMAL;
 	p->mck_os = -1;
+	p->lwk_path[0] = '\0';
+}
+
+/* lwk_path from a recorded partition (NULL: the environment's settings). */
+static void set_lwk_path(struct lwkrun_part *out, const struct lwk_partition *rp)
+{
+	const char *dev;
+	const char *slash;
+
+	out->lwk_path[0] = '\0';
+	if (out->backend == LWK_BACKEND_MOS) {
+		lwk_mos_sysfs(rp, out->lwk_path, sizeof(out->lwk_path));
+	} else if (out->backend == LWK_BACKEND_MCKERNEL) {
+		if (rp && lwk_mck_os_device(rp, out->lwk_path, sizeof(out->lwk_path)) == 0)
+			return;
+		/* mcexec without an instance number opens /dev/mcos0 */
+		dev = getenv("LWK_IHK_DEV");
+		if (!dev || !*dev)
+			dev = "/dev/mcd0";
+		slash = strrchr(dev, '/');
+		snprintf(out->lwk_path, sizeof(out->lwk_path), "%.*s/mcos%d",
+			 slash ? (int)(slash - dev) : 1, slash ? dev : ".",
+			 out->mck_os < 0 ? 0 : out->mck_os);
+	}
 }
 
 void lwkrun_part_fini(struct lwkrun_part *p)
@@ -115,8 +142,10 @@ int lwkrun_part_from_env(const struct lwk_topo *tp, char *const *envp,
 
 		lwk_partition_init(&rp);
 		rc = lwk_partition_get(sd && *sd ? sd : NULL, out->id, &rp, err);
-		if (!rc)
+		if (!rc) {
 			out->mck_os = lwk_mck_os_index(&rp);
+			set_lwk_path(out, &rp);
+		}
 		lwk_partition_fini(&rp);
 		if (rc)
 			return lwk_err_prefix(err, "%s=%s (its McKernel instance)", LWK_ENV_PARTITION,
@@ -125,6 +154,20 @@ int lwkrun_part_from_env(const struct lwk_topo *tp, char *const *envp,
 			return lwk_err_set(err, ENOENT, "partition '%s' has no McKernel instance "
 					   "recorded: is it a live mckernel partition (lwkpart show %s)?",
 					   out->id, out->id);
+	} else if (out->backend == LWK_BACKEND_MOS && out->id[0]) {
+		/* the sysfs directory the partition was made with, if the
+		 * registry is at hand; else the environment's */
+		const char *sd = lwkrun_getenv(envp, LWK_ENV_STATEDIR);
+		struct lwk_partition rp;
+		struct lwk_err ignored;
+
+		lwk_partition_init(&rp);
+		lwk_err_clear(&ignored);
+		set_lwk_path(out, lwk_partition_get(sd && *sd ? sd : NULL, out->id, &rp,
+						     &ignored) ? NULL : &rp);
+		lwk_partition_fini(&rp);
+	} else {
+		set_lwk_path(out, NULL);
 	}
 	return 1;
 }
@@ -153,6 +196,7 @@ int lwkrun_part_from_registry(const char *statedir, const char *id,
 		goto out;
 	out->pages = p.pages;	/* what the partition was actually given */
 	out->mck_os = lwk_mck_os_index(&p);
+	set_lwk_path(out, &p);
 	ret = 0;
 out:
 	lwk_partition_fini(&p);
@@ -172,6 +216,7 @@ int lwkrun_part_from_affinity(const struct lwk_topo *tp, hwloc_const_bitmap_t cp
 	out->pages = LWK_PAGES_4K;
 	out->sched = LWK_SCHED_NORMAL;
 	out->mck_os = -1;
+	out->lwk_path[0] = '\0';
 	hwloc_bitmap_copy(out->cpus, cpus);
 	lwk_topo_cpus_to_mems(tp, out->cpus, out->mems);
 	/* All we may use: the local ranks share it. Less: the outer launcher

@@ -21,6 +21,11 @@ struct lwkrun_part {
 	enum lwk_pages pages;		/* 4k: leave the heap alone */
 	enum lwk_sched sched;
 	int mck_os;			/* mckernel: its instance (/dev/mcosN), -1 unknown */
+	/* What a container's mcexec/yod needs of the host: mckernel, the
+	 * instance's device (/dev/mcosN, mcos0 when unknown); mos, mOS's sysfs
+	 * directory (/sys/kernel/mOS). As the partition was made, when it is
+	 * in the registry; else from LWK_IHK_DEV / LWK_MOS_SYSFS. "" native. */
+	char lwk_path[4096];
 	/* Affinity only: the caller's launcher already bound this rank to a
 	 * part of what it may use, so cpus is the rank's share, not the node's. */
 	bool prebound;

@@ -50,6 +50,7 @@ int lwkrun_plan_build(const struct lwk_topo *tp, const struct lwkrun_local *loc,
 	snprintf(out->part_id, sizeof(out->part_id), "%s", part->id);
 	hwloc_bitmap_copy(out->part_cpus, part->cpus);
 	out->backend = part->backend;
+	snprintf(out->lwk_path, sizeof(out->lwk_path), "%s", part->lwk_path);
 
 	if (lwk_rank_plan(tp, &req, &out->rank, err))
 		return -1;

@@ -26,6 +26,7 @@ struct lwkrun_plan {
 	char **argv;			/* exec line, NULL-terminated (exec.h) */
 	char nbuf[16];			/* storage for mcexec's -n value */
 	char osbuf[16];			/* and for its instance number */
+	char lwk_path[4096];		/* the partition's lwk_path (part.h) */
 };
 
 void lwkrun_plan_init(struct lwkrun_plan *p);

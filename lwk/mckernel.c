@@ -262,6 +262,26 @@ int lwk_mck_os_index(const struct lwk_partition *p)
 	return arg ? lwk_mck_os_arg(arg) : -1;
 }
 
+int lwk_mck_os_device(const struct lwk_partition *p, char *buf, size_t len)
+{
+	const char *env = lwk_partition_step(p, "ihk-env"), *bar = env ? strchr(env, '|') : NULL;
+	int os = lwk_mck_os_index(p);
+	char dev[PATH_MAX], *slash;
+
+	if (os < 0)
+		return -1;
+	if (bar && bar != env)
+		snprintf(dev, sizeof(dev), "%.*s", (int)(bar - env), env);
+	else
+		snprintf(dev, sizeof(dev), "%s", lwk_cmd_env("LWK_IHK_DEV", "/dev/mcd0"));
+	slash = strrchr(dev, '/');
+	if (!slash)
+		snprintf(buf, len, "mcos%d", os);
+	else
+		snprintf(buf, len, "%.*s/mcos%d", (int)(slash - dev), dev, os);
+	return 0;
+}
+
 static int mck_attach(const struct lwk_partition *p, pid_t pid, struct lwk_err *err)
 {
 	const char *arg = lwk_partition_step(p, "ihk-os");

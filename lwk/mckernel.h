@@ -32,6 +32,11 @@ int lwk_mck_kargs(const char *extra, char *buf, size_t len, struct lwk_err *err)
  * takes: /dev/mcosN), or -1 if p is not one. */
 int lwk_mck_os_index(const struct lwk_partition *p);
 
+/* That instance's device (/dev/mcosN, beside the IHK device the partition
+ * was made with), what mcexec opens and a container needs. 0, or -1 if p
+ * is not a live mckernel partition. */
+int lwk_mck_os_device(const struct lwk_partition *p, char *buf, size_t len);
+
 /* --- internal to the backend (mckernel*.c) --- */
 
 int lwk_mck_env_secs(const char *name, int def);	/* 1..3600 s, else def */

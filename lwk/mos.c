@@ -67,6 +67,17 @@ static void mos_open_as_recorded(struct mos *m, const struct lwk_partition *p)
 	snprintf(m->lwkctl, sizeof(m->lwkctl), "%s", bar + 1);
 }
 
+void lwk_mos_sysfs(const struct lwk_partition *p, char *buf, size_t len)
+{
+	struct mos m;
+
+	if (p && p->backend == LWK_BACKEND_MOS)
+		mos_open_as_recorded(&m, p);
+	else
+		mos_open(&m);
+	snprintf(buf, len, "%s", m.sysfs);
+}
+
 /* One sysfs file's first line, "" if empty or absent. */
 static int sys_read(const struct mos *m, const char *name, char *buf, size_t len)
 {

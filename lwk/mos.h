@@ -28,6 +28,13 @@ int lwk_mos_config(const struct lwk_topo *tp, hwloc_const_bitmap_t lwk,
 		   hwloc_const_bitmap_t linux_cpus, const struct lwk_node_mem *mem,
 		   unsigned nmem, char *buf, size_t len, struct lwk_err *err);
 
+struct lwk_partition;
+
+/* mOS's sysfs directory as partition p was made with it (p NULL, or not an
+ * mOS partition: LWK_MOS_SYSFS, default /sys/kernel/mOS): what yod reads
+ * and writes, and a container needs. */
+void lwk_mos_sysfs(const struct lwk_partition *p, char *buf, size_t len);
+
 /* "512M", "8G": the size mOS is given. */
 void lwk_mos_size(uint64_t bytes, char *buf, size_t len);
 

@@ -37,3 +37,19 @@ int lwk_container_refused(spank_t sp, struct lwk_err *err)
 	free(text);
 	return rc;
 }
+
+int lwk_container_backend_refused(spank_t sp, enum lwk_backend_kind b, struct lwk_err *err)
+{
+	char bundle[PATH_MAX];
+
+	if (b != LWK_BACKEND_MCKERNEL && b != LWK_BACKEND_MOS)
+		return 0;
+	if (spank_getenv(sp, "SLURM_CONTAINER", bundle, sizeof(bundle)) != ESPANK_SUCCESS ||
+	    !bundle[0])
+		return 0;
+	return lwk_err_set(err, EINVAL, "--container on the %s backend: Slurm starts the "
+			   "container without the step's partition, so its program would not go "
+			   "through %s: run 'srun --lwk=... lwkrun --container=%s -- PROGRAM' "
+			   "instead (doc/containers.md)", lwk_backend_name(b),
+			   b == LWK_BACKEND_MCKERNEL ? "mcexec" : "yod", bundle);
+}

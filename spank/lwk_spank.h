@@ -83,6 +83,10 @@ int lwk_alloc_post_opt(spank_t sp);
 /* container.c: an LWK step's --container (SLURM_CONTAINER) against oci.conf
  * and the bundle (oci.h); 0 when there is none or it is acceptable. */
 int lwk_container_refused(spank_t sp, struct lwk_err *err);
+/* A --container step on the mckernel or mos backend: refused (the command
+ * oci.conf's RunTimeRun names is run without the task's environment, so it
+ * cannot learn the partition nor put mcexec/yod in front); 0 otherwise. */
+int lwk_container_backend_refused(spank_t sp, enum lwk_backend_kind b, struct lwk_err *err);
 
 int lwk_stepd_post_opt(spank_t sp);
 int lwk_stepd_user_init(spank_t sp);

@@ -411,7 +411,8 @@ int lwk_stepd_post_opt(spank_t sp)
 		warm_join();
 		return 0;
 	}
-	if (lwk_container_refused(sp, &st.err)) {	/* before anything is made */
+	if (lwk_container_refused(sp, &st.err) ||	/* before anything is made */
+	    lwk_container_backend_refused(sp, spec.backend, &st.err)) {
 		lwk_spec_fini(&spec);
 		fail("container");
 		warm_join();
@@ -429,6 +430,12 @@ int lwk_stepd_post_opt(spank_t sp)
 		return 0;
 	}
 	lwk_spec_fini(&spec);
+	/* backend:auto found McKernel or mOS here */
+	if (lwk_container_backend_refused(sp, st.part.backend, &st.err)) {
+		fail("container");
+		hop_out(sp);
+		return 0;
+	}
 	/* more ranks than LWK cores is the user's error: say it before forking */
 	if ((ntasks = st.ntasks) != 0) {
 		lwk_share_init(&sh);

@@ -8,7 +8,7 @@ EINVAL=22 ENOMEM=12 EBUSY=16 ENOENT=2
 # Logs the invocation: program name, then arguments ('quoted' if they
 # contain spaces).
 dbl_log() {
-	_l=$1; shift
+	_l=$1 _n=$1; shift
 	[ -z "${LWK_DOUBLE_LIB:-}" ] || _l="[libihk] $_l"
 	for _a in "$@"; do
 		case $_a in
@@ -17,6 +17,8 @@ dbl_log() {
 		esac
 	done
 	printf '%s\n' "$_l" >> "$S/log"
+	# where it ran: pid and mount namespace (a container has its own)
+	printf '%s %s %s\n' "$_n" "$$" "$(readlink /proc/$$/ns/mnt 2>/dev/null)" >> "$S/where"
 }
 
 dbl_fail() {	# ERRNO MESSAGE

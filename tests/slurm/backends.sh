@@ -25,8 +25,13 @@ export LWK_IHK_DEV="$DBL/dev/mcd0" LWK_IHK_BINDIR="$DBL/bin" LWK_IHK_LIB=none \
 	LWK_MCK_IMAGE="$DBL/mckernel.img" LWK_MCK_BOOT_TIMEOUT=5 LWK_MCK_SHUTDOWN_TIMEOUT=5 \
 	LWK_MOS_SYSFS="$DBL/mOS" LWK_MOS_BINDIR="$DBL/bin" LWK_MOS_LOCK_TIMEOUT=2
 LWK="$LWK mck_job mck_steps mck_enomem mos_job"
+if command -v runc >/dev/null && command -v jq >/dev/null; then
+	LWK="$LWK mck_container mos_container mck_oci_refused"	# issue 11 point 5
+else
+	t_skip "mckernel/mos container scenarios: runc or jq not installed (contrib/ci/install-deps)"
+fi
 
-dbl_log() { tr '\n' ';' < "$DBL/state/log" 2>/dev/null; }
+dbl_log() { tr '\n' ';' 2>/dev/null < "$DBL/state/log"; }
 ihk_held() {
 	_c=$(tr '\n' ' ' < "$DBL/state/ihk/cpus" 2>/dev/null)
 	_m=$(ls "$DBL/state/ihk/mem" 2>/dev/null | tr '\n' ' ')
@@ -120,4 +125,99 @@ sc_mos_job() {
 	t_eq "$CFG mos_job: nothing left in mOS" "lwkcpus= jobid=" \
 		"lwkcpus=$(cat "$DBL/mOS/lwkcpus") jobid=$(cat "$DBL/mOS/ras/jobid")"
 	rm -rf "$DBL/mOS"
+}
+
+# --- containers on McKernel and mOS (issue 11 point 5), TEST DOUBLES.
+# The bundle binds the doubles' state (their stand-in for the kernel, which
+# every namespace shares) and tests/doubles (where the wrappers in $DBL/bin
+# exec the doubles from); lwkrun binds the rest: $DBL/bin (where mcexec/yod
+# is) and the instance's device or mOS's sysfs.
+dbl_bundle() {
+	[ -d "$WORK/dblctr" ] && return 0
+	. "$SRCDIR/tests/containers/images.sh"
+	ctr_bundle "$WORK/dblctr" sh || return 1
+	ctr_set_json "$WORK/dblctr" ".mounts += [
+		{\"destination\": \"$DBL/state\", \"type\": \"bind\", \"source\": \"$DBL/state\", \"options\": [\"bind\", \"rw\"]},
+		{\"destination\": \"$SRCDIR/tests/doubles\", \"type\": \"bind\", \"source\": \"$SRCDIR/tests/doubles\", \"options\": [\"bind\", \"ro\"]}]"
+}
+DBL_REPORT='echo "ns=$(readlink /proc/self/ns/mnt) pid=$$ fd9=$(readlink /proc/$$/fd/9) mpi=${MPI_LOCALRANKID:--}/${MPI_LOCALNRANKS:--} part=$LWK_PARTITION"'
+dbl_where() { sed -n "s/^$1 //p" "$DBL/state/where" 2>/dev/null | tail -n 1; }
+
+# srun --lwk=...,backend:mckernel lwkrun --container=BUNDLE: the rank's
+# program goes through mcexec inside the container, on the job's instance.
+sc_mck_container() {
+	begin mck_container
+	mck_up
+	# the state directory is made anew by mck_up: bind the new one
+	rm -rf "$WORK/dblctr"
+	dbl_bundle || { t_fail "$CFG mck_container: could not build the bundle"; mck_down; return; }
+	run_to "$CFG mck_container" 90 env PATH="$DBL/bin:$PATH" srun -n1 -c2 \
+		--lwk=cores:1,mem:8M,backend:mckernel "$LWK_BUILDDIR/launcher/lwkrun" \
+		--container="$WORK/dblctr" -- sh -c "$DBL_REPORT"
+	t_eq "$CFG mck_container: srun --lwk=...,backend:mckernel lwkrun --container exits 0" 0 "$RC"
+	l=$(printf '%s\n' "$OUT" | grep '^ns=')
+	ns=$(printf '%s\n' "$l" | sed -n 's/^ns=\([^ ]*\) .*/\1/p')
+	t_match "$CFG mck_container: the program is the container's PID 1 holding the job's /dev/mcos0" \
+		"^ns=mnt:\[[0-9]+\] pid=1 fd9=$DBL/dev/mcos0 .* part=job\.[0-9]+\$" "$l"
+	if [ -n "$ns" ] && [ "$ns" != "$(readlink /proc/self/ns/mnt)" ]; then
+		t_ok "$CFG mck_container: in a mount namespace of its own ($ns)"
+	else
+		t_fail "$CFG mck_container: not in a container's mount namespace ($OUT)"
+	fi
+	t_match "$CFG mck_container: IHK booted the job's instance, mcexec -n 1 0 ran the program" \
+		"ihkosctl 0 boot;.*mcexec -n 1 0 sh -c" "$(dbl_log)"
+	t_eq "$CFG mck_container: mcexec ran inside the container" "1 $ns" "$(dbl_where mcexec)"
+	restored mck_container
+	t_eq "$CFG mck_container: nothing left in IHK" "cpus[] mem[] os[]" "$(ihk_held)"
+	t_eq "$CFG mck_container: no runc container left" "" "$(runc list -q 2>/dev/null)"
+	mck_down
+	rm -rf "$WORK/dblctr"
+}
+
+# The same on mOS: yod -R MPI inside the container, the rank's MPI_LOCAL*.
+sc_mos_container() {
+	begin mos_container
+	rm -rf "$DBL/state" "$DBL/mOS" "$WORK/dblctr"
+	mkdir -p "$DBL/state/inject"
+	sh "$SRCDIR/tests/doubles/fake-mos-sysfs" "$DBL/mOS" 2
+	dbl_bundle || { t_fail "$CFG mos_container: could not build the bundle"; return; }
+	run_to "$CFG mos_container" 90 env PATH="$DBL/bin:$PATH" srun -n1 -c2 \
+		--lwk=cores:1,backend:mos "$LWK_BUILDDIR/launcher/lwkrun" \
+		--container="$WORK/dblctr" -- sh -c "$DBL_REPORT"' reserved=$(cat '"$DBL"'/mOS/lwkcpus_reserved)'
+	t_eq "$CFG mos_container: srun --lwk=...,backend:mos lwkrun --container exits 0" 0 "$RC"
+	l=$(printf '%s\n' "$OUT" | grep '^ns=')
+	ns=$(printf '%s\n' "$l" | sed -n 's/^ns=\([^ ]*\) .*/\1/p')
+	t_match "$CFG mos_container: yod reserved the job's LWK CPU for rank 0 of 1, seen through the bound sysfs" \
+		" mpi=0/1 part=job\.[0-9]+ reserved=1\$" "$l"
+	if [ -n "$ns" ] && [ "$ns" != "$(readlink /proc/self/ns/mnt)" ]; then
+		t_ok "$CFG mos_container: in a mount namespace of its own ($ns)"
+	else
+		t_fail "$CFG mos_container: not in a container's mount namespace ($OUT)"
+	fi
+	t_match "$CFG mos_container: lwkctl made the partition, yod -R MPI ran the program" \
+		"^lwkctl -t 2 -c lwkcpus=0.1;yod -R MPI sh -c" "$(dbl_log)"
+	t_eq "$CFG mos_container: yod was the container's PID 1" "1 $ns" "$(dbl_where yod)"
+	restored mos_container
+	t_eq "$CFG mos_container: nothing left in mOS" "lwkcpus= jobid= reserved=" \
+		"lwkcpus=$(cat "$DBL/mOS/lwkcpus") jobid=$(cat "$DBL/mOS/ras/jobid") reserved=$(cat "$DBL/mOS/lwkcpus_reserved")"
+	rm -rf "$DBL/mOS" "$WORK/dblctr"
+}
+
+# Slurm's own --container (oci.conf) on McKernel: refused before anything is
+# reserved, with the way that works.
+sc_mck_oci_refused() {
+	begin mck_oci_refused
+	mck_up
+	rm -rf "$WORK/dblctr"
+	dbl_bundle || { t_fail "$CFG mck_oci_refused: could not build the bundle"; mck_down; return; }
+	run_to "$CFG mck_oci_refused" 60 env PATH="$DBL/bin:$PATH" srun -n1 -c2 \
+		--lwk=cores:1,mem:8M,backend:mckernel --container="$WORK/dblctr" true
+	t_match "$CFG mck_oci_refused: srun fails" '^[1-9]' "$RC"
+	t_match "$CFG mck_oci_refused: one lwk: line saying to use lwkrun --container" \
+		"^lwk: --container on the mckernel backend: .*run 'srun --lwk=... lwkrun --container=.*dblctr -- PROGRAM' instead" \
+		"$(printf '%s\n' "$OUT" | grep '^lwk:')"
+	t_eq "$CFG mck_oci_refused: IHK was never asked" "" "$(dbl_log)"
+	restored mck_oci_refused
+	mck_down
+	rm -rf "$WORK/dblctr"
 }

@@ -124,7 +124,7 @@ START_TEST(bundle_copy)
 	hwloc_bitmap_set(plan.rank.cpus, 3);
 	hwloc_bitmap_set(plan.rank.mems, 0);
 	ck_assert_ptr_nonnull(mkdtemp(out_dir));
-	ck_assert_int_eq(lwkrun_bundle_write(&b, &plan, envp, "ctr1", out_dir, &err), 0);
+	ck_assert_int_eq(lwkrun_bundle_write(&b, &plan, envp, "ctr1", NULL, out_dir, &err), 0);
 	snprintf(path, sizeof(path), "%s/config.json", out_dir);
 	out = json_object_from_file(path);
 	ck_assert_ptr_nonnull(out);
@@ -147,6 +147,81 @@ START_TEST(bundle_copy)
 	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(env, 3)), "SLURM_PROCID=2");
 	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
 		json_object_object_get(json_object_object_get(out, "process"), "args"), 1)), "x y");
+	json_object_put(out);
+	unlink(path);
+	rmdir(out_dir);
+	plan.argv = NULL;
+	lwk_rank_plan_fini(&plan.rank);
+	lwkrun_bundle_fini(&b);
+	drop_bundle();
+}
+END_TEST
+
+/* mckernel: mcexec by its host path first, its directory and the device
+ * bound in after the bundle's own mounts, the device allowed after the
+ * bundle's deny-all rule. */
+START_TEST(bundle_copy_host)
+{
+	char *argv[] = { "mcexec", "-n", "2", "0", "./app", NULL };
+	struct lwkrun_bundle b;
+	struct lwkrun_plan plan;
+	struct lwkrun_ctr_host host;
+	json_object *out, *args, *mounts, *m, *devs, *d;
+	char path[128], out_dir[] = "/tmp/lwk-unit-out.XXXXXX";
+
+	make_bundle("{\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":[\"sh\"]},"
+		    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}],"
+		    "\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}");
+	lwkrun_bundle_init(&b);
+	ck_assert_int_eq(lwkrun_bundle_load(dir, &b, &err), 0);
+	memset(&plan, 0, sizeof(plan));
+	lwk_rank_plan_init(&plan.rank);
+	plan.argv = argv;
+	memset(&host, 0, sizeof(host));
+	snprintf(host.prog, sizeof(host.prog), "/opt/mckernel/bin/mcexec");
+	snprintf(host.mount[0].path, sizeof(host.mount[0].path), "/opt/mckernel/bin");
+	host.mount[0].ro = true;
+	snprintf(host.mount[1].path, sizeof(host.mount[1].path), "/dev/mcos0");
+	host.nmounts = 2;
+	host.dev[0].type = 'c';
+	host.dev[0].major = 240;
+	host.dev[0].minor = 1;
+	host.ndevs = 1;
+	ck_assert_ptr_nonnull(mkdtemp(out_dir));
+	ck_assert_int_eq(lwkrun_bundle_write(&b, &plan, (char *[]){ NULL }, "c", &host, out_dir,
+					     &err), 0);
+	snprintf(path, sizeof(path), "%s/config.json", out_dir);
+	out = json_object_from_file(path);
+	ck_assert_ptr_nonnull(out);
+	args = json_object_object_get(json_object_object_get(out, "process"), "args");
+	ck_assert_uint_eq(json_object_array_length(args), 5);
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(args, 0)),
+			 "/opt/mckernel/bin/mcexec");
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(args, 3)), "0");
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(args, 4)), "./app");
+	mounts = json_object_object_get(out, "mounts");
+	ck_assert_uint_eq(json_object_array_length(mounts), 3);
+	m = json_object_array_get_idx(mounts, 1);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(m, "destination")),
+			 "/opt/mckernel/bin");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(m, "source")),
+			 "/opt/mckernel/bin");
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
+		json_object_object_get(m, "options"), 1)), "ro");
+	m = json_object_array_get_idx(mounts, 2);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(m, "destination")),
+			 "/dev/mcos0");
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
+		json_object_object_get(m, "options"), 1)), "rw");
+	devs = json_object_object_get(json_object_object_get(json_object_object_get(out, "linux"),
+							     "resources"), "devices");
+	ck_assert_uint_eq(json_object_array_length(devs), 2);
+	d = json_object_array_get_idx(devs, 1);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "allow")), "true");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "type")), "c");
+	ck_assert_int_eq(json_object_get_int(json_object_object_get(d, "major")), 240);
+	ck_assert_int_eq(json_object_get_int(json_object_object_get(d, "minor")), 1);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "access")), "rw");
 	json_object_put(out);
 	unlink(path);
 	rmdir(out_dir);
@@ -191,6 +266,7 @@ int main(void)
 	tcase_add_test(tc, oci_refuses_escaping_configs);
 	tcase_add_test(tc, bundle_absolute_cgroups_path);
 	tcase_add_test(tc, bundle_copy);
+	tcase_add_test(tc, bundle_copy_host);
 	tcase_add_test(tc, cgroup_within);
 	tcase_add_test(tc, plain_runtimes_refused);
 	suite_add_tcase(s, tc);

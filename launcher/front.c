@@ -75,9 +75,22 @@ int main(int argc, char **argv)
 		run_full(argv);
 	prog = argv + 1 + !strcmp(argv[1], "--");
 	lwk_err_clear(&err);
-	if (!lwkrun_getenv(environ, LWK_ENV_RANK_CPUS) ||
-	    lwkrun_local_from_env(environ, &loc, &err) != 1)
+	if (!lwkrun_getenv(environ, LWK_ENV_RANK_CPUS))
 		run_full(argv);
+	/* As lwkrun_local_discover, without PMIx: that is the full one's. */
+	switch (lwkrun_local_from_env(environ, &loc, &err)) {
+	case 1:
+		break;
+	case 0:
+		if (lwkrun_getenv(environ, "PMIX_NAMESPACE"))
+			run_full(argv);
+		loc.rank = 0;
+		loc.size = 1;
+		loc.src = LWKRUN_SRC_SINGLE;
+		break;
+	default:
+		run_full(argv);
+	}
 	lwkrun_inherited_init(&in);
 	if (lwkrun_inherit_check(&loc, environ, prog, &in, &err) != 1 ||
 	    in.part.backend == LWK_BACKEND_MCKERNEL)

@@ -10,6 +10,10 @@ noinst_PROGRAMS += bench/lwkrun_overhead
 bench_lwkrun_overhead_SOURCES = bench/lwkrun_overhead.c
 bench_lwkrun_overhead_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 bench_lwkrun_overhead_LDADD = $(HWLOC_LIBS)
+# exec_floor: a program that only execs, linked as lwkrun's front (issue 16)
+noinst_PROGRAMS += bench/exec_floor
+bench_exec_floor_SOURCES = bench/exec_floor.c
+bench_exec_floor_LDFLAGS = $(LWKRUN_FRONT_LDFLAGS)
 # partition_bench: create+destroy cost of a native partition (issue 2)
 noinst_PROGRAMS += bench/partition_bench
 bench_partition_bench_SOURCES = bench/partition_bench.c

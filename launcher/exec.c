@@ -73,20 +73,6 @@ void lwkrun_print_argv(char *const *argv, FILE *f)
 	}
 }
 
-static int set_env(void *ctx, const char *name, const char *value)
-{
-	(void)ctx;
-	return setenv(name, value, 1) ? errno : 0;
-}
-
-int lwkrun_apply(const struct lwk_topo *tp, const struct lwkrun_plan *p, struct lwk_err *err)
-{
-	if (lwk_rank_bind(tp, &p->rank, err) || lwk_rank_export(&p->rank, set_env, NULL, err))
-		return -1;
-	/* Last: a real-time process should not spend its time on our setup. */
-	return lwk_rank_sched(&p->rank, err);
-}
-
 int lwkrun_exec(const struct lwkrun_plan *p, struct lwk_err *err)
 {
 	int e;

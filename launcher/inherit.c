@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "env.h"
-#include "exec.h"
 #include "inherit.h"
 #include "part.h"
 
@@ -86,13 +85,26 @@ static int bound_to_mems(hwloc_const_bitmap_t set, struct lwk_err *err)
 				    LWK_ENV_RANK_MEMS);
 }
 
-int lwkrun_plan_inherit(const struct lwkrun_local *loc, char *const *envp, char *const *prog,
-			struct lwkrun_plan *out, struct lwk_err *err)
+void lwkrun_inherited_init(struct lwkrun_inherited *in)
 {
-	struct lwkrun_part part;
-	struct lwk_rank_plan *r = &out->rank;
-	unsigned rank = 0, size = 0, n;
-	int ret = 0;
+	lwkrun_part_init(&in->part);
+	in->rank = in->size = 0;
+	in->cpus = hwloc_bitmap_alloc();
+	in->mems = hwloc_bitmap_alloc();
+}
+
+void lwkrun_inherited_fini(struct lwkrun_inherited *in)
+{
+	lwkrun_part_fini(&in->part);
+	hwloc_bitmap_free(in->cpus);
+	hwloc_bitmap_free(in->mems);
+	in->cpus = in->mems = NULL;
+}
+
+int lwkrun_inherit_check(const struct lwkrun_local *loc, char *const *envp, char *const *prog,
+			 struct lwkrun_inherited *in, struct lwk_err *err)
+{
+	struct lwkrun_part *part = &in->part;
 
 	if (!prog || !prog[0] || !prog[0][0])
 		return 0;	/* the full path says what is wrong */
@@ -100,47 +112,33 @@ int lwkrun_plan_inherit(const struct lwkrun_local *loc, char *const *envp, char 
 		lwk_err_set(err, ENOENT, "no plan from the plugin");
 		return 0;
 	}
-	lwkrun_part_init(&part);
-	if (!part.cpus || !part.mems || !r->cpus || !r->mems || !out->part_cpus)
-		goto out;
-	/* LWK_MEMS is set: no topology is needed */
-	if (lwkrun_part_from_env(NULL, envp, &part, err) != 1 ||
-	    uint_var(envp, LWK_ENV_LOCAL_RANK, &rank, err) ||
-	    uint_var(envp, LWK_ENV_LOCAL_SIZE, &size, err) ||
-	    list_var(envp, LWK_ENV_RANK_CPUS, r->cpus, err) ||
-	    list_var(envp, LWK_ENV_RANK_MEMS, r->mems, err))
-		goto out;
-	if (rank != loc->rank || size != loc->size) {
+	if (!part->cpus || !part->mems || !in->cpus || !in->mems)
+		return 0;
+	if (lwkrun_part_read_env(envp, part, err) != 1)
+		return 0;
+	if (hwloc_bitmap_iszero(part->mems)) {
+		lwk_err_set(err, EINVAL, "%s is not set", LWK_ENV_MEMS);
+		return 0;
+	}
+	if (uint_var(envp, LWK_ENV_LOCAL_RANK, &in->rank, err) ||
+	    uint_var(envp, LWK_ENV_LOCAL_SIZE, &in->size, err) ||
+	    list_var(envp, LWK_ENV_RANK_CPUS, in->cpus, err) ||
+	    list_var(envp, LWK_ENV_RANK_MEMS, in->mems, err))
+		return 0;
+	if (in->rank != loc->rank || in->size != loc->size) {
 		lwk_err_set(err, EAGAIN, "the plugin planned local rank %u of %u, this is %u of %u",
-			    rank, size, loc->rank, loc->size);
-		goto out;
+			    in->rank, in->size, loc->rank, loc->size);
+		return 0;
 	}
-	if (!hwloc_bitmap_isincluded(r->cpus, part.cpus) ||
-	    !hwloc_bitmap_isincluded(r->mems, part.mems)) {
+	if (!hwloc_bitmap_isincluded(in->cpus, part->cpus) ||
+	    !hwloc_bitmap_isincluded(in->mems, part->mems)) {
 		lwk_err_set(err, EINVAL, "the rank's share is not in the partition");
-		goto out;
+		return 0;
 	}
-	if (part.backend == LWK_BACKEND_NATIVE &&
-	    (bound_to_cpus(r->cpus, err) || bound_to_mems(r->mems, err) ||
-	     (part.sched == LWK_SCHED_FIFO && sched_getscheduler(0) != SCHED_FIFO &&
+	if (part->backend == LWK_BACKEND_NATIVE &&
+	    (bound_to_cpus(in->cpus, err) || bound_to_mems(in->mems, err) ||
+	     (part->sched == LWK_SCHED_FIFO && sched_getscheduler(0) != SCHED_FIFO &&
 	      lwk_err_set(err, EAGAIN, "sched:fifo, but the task is not SCHED_FIFO"))))
-		goto out;
-
-	out->local = *loc;
-	out->part_src = part.src;
-	snprintf(out->part_id, sizeof(out->part_id), "%s", part.id);
-	hwloc_bitmap_copy(out->part_cpus, part.cpus);
-	out->backend = part.backend;
-	r->rank = rank;
-	r->size = size;
-	r->backend = part.backend;
-	r->bind = false;	/* done by the plugin, as checked above */
-	n = (unsigned)hwloc_bitmap_weight(r->cpus);
-	r->ncores = part.backend == LWK_BACKEND_NATIVE ? n : n / size + (rank < n % size);
-	out->argv = lwkrun_exec_line(part.backend, loc->size, part.mck_os, prog, out->nbuf,
-				     out->osbuf, sizeof(out->nbuf));
-	ret = out->argv != NULL;
-out:
-	lwkrun_part_fini(&part);
-	return ret;
+		return 0;
+	return 1;
 }

@@ -17,17 +17,36 @@
  *   - native: this thread's CPU affinity is exactly LWK_RANK_CPUS and its
  *     memory policy binds it to exactly LWK_RANK_MEMS; with sched:fifo it
  *     runs SCHED_FIFO.
- * The plan it fills binds and exports nothing (all done) and holds the
- * exec line; --dry-run and --verbose, which print a plan, compute it.
+ * lwkrun_inherit_check makes these checks with libc and hwloc's bitmaps
+ * only: the static front (front.c) runs it and execs the program itself;
+ * lwkrun_plan_inherit (inherit_plan.c) turns the same checks into the plan the
+ * full lwkrun runs, which binds and exports nothing (all done) and holds
+ * the exec line; --dry-run and --verbose, which print a plan, compute it.
  */
 #ifndef LWKRUN_INHERIT_H
 #define LWKRUN_INHERIT_H
 
 #include "localrank.h"
+#include "part.h"
 #include "plan.h"
 
-/* 1: out is the plugin's plan, ready to exec; 0: compute it (err may say
- * why, for tests); out is left initialized either way. */
+struct lwkrun_inherited {
+	struct lwkrun_part part;	/* from LWK_* (mck_os not looked up) */
+	unsigned rank, size;		/* LWK_LOCAL_RANK, LWK_LOCAL_SIZE */
+	hwloc_bitmap_t cpus, mems;	/* LWK_RANK_CPUS, LWK_RANK_MEMS */
+};
+
+void lwkrun_inherited_init(struct lwkrun_inherited *in);
+void lwkrun_inherited_fini(struct lwkrun_inherited *in);
+
+/* 1: the plugin's plan for this local rank is in force, in is filled;
+ * 0: compute it (err may say why, for tests). prog is PROGRAM ARGS... */
+int lwkrun_inherit_check(const struct lwkrun_local *loc, char *const *envp, char *const *prog,
+			 struct lwkrun_inherited *in, struct lwk_err *err);
+
+/* The full lwkrun's: the checks, then (mckernel) the partition's instance
+ * from the registry, into a plan ready to exec. 1: out is the plugin's
+ * plan; 0: compute it (err may say why); out is left initialized. */
 int lwkrun_plan_inherit(const struct lwkrun_local *loc, char *const *envp, char *const *prog,
 			struct lwkrun_plan *out, struct lwk_err *err);
 

@@ -1,3 +1,6 @@
+/* The partition from the environment with its McKernel instance, from the
+ * registry, or from the caller's affinity (part.h); part_env.c reads the
+ * variables. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,18 +11,6 @@
 #include "mos.h"
 #include "localrank.h"
 #include "part.h"
-
-void lwkrun_part_init(struct lwkrun_part *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->backend = LWK_BACKEND_NATIVE;
-	p->cpus = hwloc_bitmap_alloc();
-	p->mems = hwloc_bitmap_alloc();
-	p->pages = LWK_PAGES_4K;
-	p->sched = LWK_SCHED_NORMAL;
-	p->mck_os = -1;
-	p->lwk_path[0] = '\0';
-}
 
 /* lwk_path from a recorded partition (NULL: the environment's settings). */
 static void set_lwk_path(struct lwkrun_part *out, const struct lwk_partition *rp)
@@ -44,116 +35,46 @@ static void set_lwk_path(struct lwkrun_part *out, const struct lwk_partition *rp
 	}
 }
 
-void lwkrun_part_fini(struct lwkrun_part *p)
+int lwkrun_part_mck_instance(char *const *envp, struct lwkrun_part *out, struct lwk_err *err)
 {
-	hwloc_bitmap_free(p->cpus);
-	hwloc_bitmap_free(p->mems);
-	p->cpus = p->mems = NULL;
-}
+	/* Several jobs' instances can live side by side: mcexec must be
+	 * told which one is this partition's. */
+	const char *sd = lwkrun_getenv(envp, LWK_ENV_STATEDIR);
+	struct lwk_partition rp;
+	int rc;
 
-const char *lwkrun_part_src_name(enum lwkrun_part_src s)
-{
-	switch (s) {
-	case LWKRUN_PART_ENV:		return "LWK_* environment";
-	case LWKRUN_PART_REGISTRY:	return "registry";
-	default:			return "caller's affinity";
+	lwk_partition_init(&rp);
+	rc = lwk_partition_get(sd && *sd ? sd : NULL, out->id, &rp, err);
+	if (!rc) {
+		out->mck_os = lwk_mck_os_index(&rp);
+		set_lwk_path(out, &rp);
 	}
-}
-
-int lwkrun_backend_parse(const char *name, enum lwk_backend_kind *b, struct lwk_err *err)
-{
-	static const enum lwk_backend_kind kinds[] = {
-		LWK_BACKEND_NATIVE, LWK_BACKEND_MCKERNEL, LWK_BACKEND_MOS
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(name, lwk_backend_name(kinds[i]))) {
-			*b = kinds[i];
-			return 0;
-		}
-	return lwk_err_set(err, EINVAL, "backend '%s' is not one of native, mckernel, mos", name);
-}
-
-static int parse_list(const char *var, const char *text, hwloc_bitmap_t set,
-		      struct lwk_err *err)
-{
-	if (!*text || hwloc_bitmap_list_sscanf(set, text) < 0 || hwloc_bitmap_weight(set) <= 0)
-		return lwk_err_set(err, EINVAL, "%s='%s' is not a list of OS indexes like '2-5,8'",
-				   var, text);
-	return 0;
-}
-
-/* pages: and sched: of a canonical spec; the spec's own defaults otherwise. */
-static int apply_spec(const char *what, const char *text, struct lwkrun_part *out,
-		      struct lwk_err *err)
-{
-	struct lwk_spec s;
-
-	lwk_spec_init(&s);
-	if (text && *text && lwk_spec_parse(&s, text, err)) {
-		lwk_spec_fini(&s);
-		return lwk_err_prefix(err, "%s", what);
-	}
-	out->pages = s.pages;
-	out->sched = s.sched;
-	lwk_spec_fini(&s);
+	lwk_partition_fini(&rp);
+	if (rc)
+		return lwk_err_prefix(err, "%s=%s (its McKernel instance)", LWK_ENV_PARTITION,
+				      out->id);
+	if (out->mck_os < 0)
+		return lwk_err_set(err, ENOENT, "partition '%s' has no McKernel instance "
+				   "recorded: is it a live mckernel partition (lwkpart show %s)?",
+				   out->id, out->id);
 	return 0;
 }
 
 int lwkrun_part_from_env(const struct lwk_topo *tp, char *const *envp,
 			 struct lwkrun_part *out, struct lwk_err *err)
 {
-	const char *cpus = lwkrun_getenv(envp, LWK_ENV_CPUS);
-	const char *mems = lwkrun_getenv(envp, LWK_ENV_MEMS);
-	const char *id = lwkrun_getenv(envp, LWK_ENV_PARTITION);
-	const char *backend = lwkrun_getenv(envp, LWK_ENV_BACKEND);
+	int rc = lwkrun_part_read_env(envp, out, err);
 
-	if (!cpus)
-		return 0;
-	out->src = LWKRUN_PART_ENV;
-	out->prebound = false;
-	if (parse_list(LWK_ENV_CPUS, cpus, out->cpus, err))
-		return -1;
-	if (mems && *mems) {
-		if (parse_list(LWK_ENV_MEMS, mems, out->mems, err))
-			return -1;
-	} else if (tp) {
+	if (rc != 1)
+		return rc;
+	if (hwloc_bitmap_iszero(out->mems)) {	/* LWK_MEMS unset or empty */
+		if (!tp)
+			return lwk_err_set(err, EINVAL, "%s is not set", LWK_ENV_MEMS);
 		lwk_topo_cpus_to_mems(tp, out->cpus, out->mems);
-	} else {
-		return lwk_err_set(err, EINVAL, "%s is not set", LWK_ENV_MEMS);
 	}
-	out->backend = LWK_BACKEND_NATIVE;
-	if (backend && *backend && lwkrun_backend_parse(backend, &out->backend, err))
-		return lwk_err_prefix(err, "%s", LWK_ENV_BACKEND);
-	if (id && strlen(id) >= sizeof(out->id))
-		return lwk_err_set(err, EINVAL, "%s is longer than %zu characters",
-				   LWK_ENV_PARTITION, sizeof(out->id) - 1);
-	snprintf(out->id, sizeof(out->id), "%s", id ? id : "");
-	if (apply_spec(LWK_ENV_SPEC, lwkrun_getenv(envp, LWK_ENV_SPEC), out, err))
-		return -1;
-	out->mck_os = -1;
 	if (out->backend == LWK_BACKEND_MCKERNEL && out->id[0]) {
-		/* Several jobs' instances can live side by side: mcexec must
-		 * be told which one is this partition's. */
-		const char *sd = lwkrun_getenv(envp, LWK_ENV_STATEDIR);
-		struct lwk_partition rp;
-		int rc;
-
-		lwk_partition_init(&rp);
-		rc = lwk_partition_get(sd && *sd ? sd : NULL, out->id, &rp, err);
-		if (!rc) {
-			out->mck_os = lwk_mck_os_index(&rp);
-			set_lwk_path(out, &rp);
-		}
-		lwk_partition_fini(&rp);
-		if (rc)
-			return lwk_err_prefix(err, "%s=%s (its McKernel instance)", LWK_ENV_PARTITION,
-					      out->id);
-		if (out->mck_os < 0)
-			return lwk_err_set(err, ENOENT, "partition '%s' has no McKernel instance "
-					   "recorded: is it a live mckernel partition (lwkpart show %s)?",
-					   out->id, out->id);
+		if (lwkrun_part_mck_instance(envp, out, err))
+			return -1;
 	} else if (out->backend == LWK_BACKEND_MOS && out->id[0]) {
 		/* the sysfs directory the partition was made with, if the
 		 * registry is at hand; else the environment's */
@@ -192,7 +113,7 @@ int lwkrun_part_from_registry(const char *statedir, const char *id,
 	out->backend = p.backend == LWK_BACKEND_AUTO ? LWK_BACKEND_NATIVE : p.backend;
 	hwloc_bitmap_copy(out->cpus, p.cpus);
 	hwloc_bitmap_copy(out->mems, p.mems);
-	if (apply_spec("recorded spec", p.spec, out, err))
+	if (lwkrun_part_spec("recorded spec", p.spec, out, err))
 		goto out;
 	out->pages = p.pages;	/* what the partition was actually given */
 	out->mck_os = lwk_mck_os_index(&p);

@@ -40,6 +40,13 @@ void lwkrun_part_fini(struct lwkrun_part *p);
  * is unset (its nodes are those of LWK_CPUS); NULL makes that an error. */
 int lwkrun_part_from_env(const struct lwk_topo *tp, char *const *envp,
 			 struct lwkrun_part *out, struct lwk_err *err);
+/* The variables alone (part_env.c, which the static front links): as
+ * lwkrun_part_from_env, but LWK_MEMS unset leaves out->mems empty and a
+ * mckernel partition's instance unknown (mck_os -1). */
+int lwkrun_part_read_env(char *const *envp, struct lwkrun_part *out, struct lwk_err *err);
+/* A mckernel partition's McKernel instance (out->mck_os), looked up in the
+ * registry (LWK_STATEDIR) by out->id. */
+int lwkrun_part_mck_instance(char *const *envp, struct lwkrun_part *out, struct lwk_err *err);
 int lwkrun_part_from_registry(const char *statedir, const char *id,
 			      struct lwkrun_part *out, struct lwk_err *err);
 /* cpus: the caller's affinity (read by the caller, so tests can pass any). */
@@ -49,5 +56,9 @@ int lwkrun_part_from_affinity(const struct lwk_topo *tp, hwloc_const_bitmap_t cp
 /* "native" -> LWK_BACKEND_NATIVE ...; AUTO is not a partition's backend. */
 int lwkrun_backend_parse(const char *name, enum lwk_backend_kind *b, struct lwk_err *err);
 const char *lwkrun_part_src_name(enum lwkrun_part_src s);
+/* pages: and sched: of a canonical spec text into out (the spec's own
+ * defaults for what it leaves out); what names the text in errors. */
+int lwkrun_part_spec(const char *what, const char *text, struct lwkrun_part *out,
+		     struct lwk_err *err);
 
 #endif

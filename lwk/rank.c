@@ -7,17 +7,6 @@
 #include "place.h"
 #include "rank.h"
 
-const char *lwk_envp_get(void *ctx, const char *name)
-{
-	char *const *envp = ctx;
-	size_t n = strlen(name);
-
-	for (; envp && *envp; envp++)
-		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return NULL;
-}
-
 void lwk_rank_plan_init(struct lwk_rank_plan *p)
 {
 	memset(p, 0, sizeof(*p));

@@ -755,16 +755,21 @@ sc_lwkrun_inherit() {
 	t_check "$CFG lwkrun_inherit: slurmd's start saved the node's topology ($_tx)" \
 		grep -q 'name="LWKBootId"' "$_tx"
 	rm -f "$WORK/lwkrun.strace"
-	run_to "$CFG lwkrun_inherit" 60 srun --lwk=cores:1 -n1 strace -f -qq -e trace=open,openat \
+	run_to "$CFG lwkrun_inherit" 60 srun --lwk=cores:1 -n1 strace -f -qq -e trace=execve,open,openat \
 		-o "$WORK/lwkrun.strace" "$LWK_BUILDDIR/launcher/lwkrun" "$WORK/report"
 	t_eq "$CFG lwkrun_inherit: srun --lwk=cores:1 -n1 lwkrun report exits 0" 0 "$RC"
 	l=$(lines lwk= "$OUT")
 	t_match "$CFG lwkrun_inherit: the program runs on the rank's share" \
 		"^$(field rankcpus "$l")\$" "$(field cpus "$l")"
-	if grep -q 'libhwloc' "$WORK/lwkrun.strace" 2>/dev/null; then
-		_opened=$(grep -e '/sys/devices/system/cpu/cpu[0-9]' -e '/sys/devices/system/node/node' \
-			-e 'topology\.xml' -e '/proc/cpuinfo' "$WORK/lwkrun.strace" | head -3)
-		t_eq "$CFG lwkrun_inherit: lwkrun loads no topology (no CPU or NUMA sysfs file, no cache)" "" "$_opened"
+	if grep -q "execve(\"$LWK_BUILDDIR/launcher/lwkrun\"" "$WORK/lwkrun.strace" 2>/dev/null; then
+		# up to the program's exec: lwkrun's own opens
+		_opened=$(awk -v p="execve(\"$WORK/report\"" 'index($0, p) { exit } { print }' \
+			"$WORK/lwkrun.strace" |
+			grep -e '/sys/devices/system/cpu/cpu[0-9]' -e '/sys/devices/system/node/node' \
+			-e 'topology\.xml' -e '/proc/cpuinfo' -e 'libhwloc' | head -3)
+		t_eq "$CFG lwkrun_inherit: lwkrun loads no topology and no hwloc (no CPU or NUMA sysfs file, no cache)" "" "$_opened"
+		t_eq "$CFG lwkrun_inherit: the front execs the program itself (no lwkrun-full)" "" \
+			"$(grep -o 'execve("[^"]*lwkrun-full"' "$WORK/lwkrun.strace")"
 	else
 		t_fail "$CFG lwkrun_inherit: strace did not record lwkrun's start ($(head -3 "$WORK/lwkrun.strace" 2>&1 | tr '\n' '|'))"
 	fi

@@ -158,6 +158,56 @@ START_TEST(taken_for_mos)
 }
 END_TEST
 
+/* The front's checks need no registry; a mckernel partition's instance is
+ * the full lwkrun's to look up, and an unknown one sends it to computing
+ * the plan (which then says what is wrong). */
+START_TEST(mckernel_instance_from_the_registry)
+{
+	char *env[] = { e_cpus, "LWK_MEMS=0", "LWK_BACKEND=mckernel", "LWK_PARTITION=nosuch",
+			"LWK_STATEDIR=/nonexistent/lwk-test", e_rank_cpus, "LWK_RANK_MEMS=0",
+			"LWK_LOCAL_RANK=0", "LWK_LOCAL_SIZE=1", NULL };
+	struct lwkrun_local loc = { 0, 1, LWKRUN_SRC_SLURM };
+	char *prog[] = { "./sim", NULL };
+	struct lwkrun_inherited in;
+	struct lwkrun_plan pl;
+	struct lwk_err err;
+
+	lwkrun_inherited_init(&in);
+	lwk_err_clear(&err);
+	ck_assert_msg(lwkrun_inherit_check(&loc, env, prog, &in, &err) == 1, "%s", err.msg);
+	ck_assert_int_eq(in.part.backend, LWK_BACKEND_MCKERNEL);
+	ck_assert_int_eq(in.part.mck_os, -1);		/* not looked up */
+	ck_assert_str_eq(in.part.id, "nosuch");
+	lwkrun_inherited_fini(&in);
+	ck_assert_int_eq(inherit(env, 0, 1, &pl, &err), 0);
+	ck_assert_msg(strstr(err.msg, "McKernel instance") != NULL, "%s", err.msg);
+	lwkrun_plan_fini(&pl);
+}
+END_TEST
+
+/* No LWK_MEMS: the variables alone leave the nodes empty, and the front's
+ * checks decline (the full lwkrun takes them from the topology). */
+START_TEST(no_mems_declined)
+{
+	char *env[] = { e_cpus, e_rank_cpus, "LWK_RANK_MEMS=0", "LWK_LOCAL_RANK=0",
+			"LWK_LOCAL_SIZE=1", NULL };
+	struct lwkrun_local loc = { 0, 1, LWKRUN_SRC_SLURM };
+	char *prog[] = { "./sim", NULL };
+	struct lwkrun_part part;
+	struct lwkrun_inherited in;
+	struct lwk_err err;
+
+	lwkrun_part_init(&part);
+	lwk_err_clear(&err);
+	ck_assert_int_eq(lwkrun_part_read_env(env, &part, &err), 1);
+	ck_assert(hwloc_bitmap_iszero(part.mems));
+	lwkrun_part_fini(&part);
+	lwkrun_inherited_init(&in);
+	ck_assert_int_eq(lwkrun_inherit_check(&loc, env, prog, &in, &err), 0);
+	lwkrun_inherited_fini(&in);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lwkrun_inherit");
@@ -167,6 +217,8 @@ int main(void)
 	tcase_add_test(tc, taken_when_in_force);
 	tcase_add_test(tc, computed_otherwise);
 	tcase_add_test(tc, taken_for_mos);
+	tcase_add_test(tc, mckernel_instance_from_the_registry);
+	tcase_add_test(tc, no_mems_declined);
 	suite_add_tcase(s, tc);
 	return lwk_check_run(s);
 }

@@ -32,10 +32,10 @@ check-slurm: all
 EXTRA_DIST += tests/slurm/scenarios.sh contrib/slurm/epilog contrib/slurm/plugstack.conf.d/lwk.conf \
 	contrib/demo bench/launch_overhead
 
-# Unit tests of the plugin's arguments and spec layering (no Slurm needed).
+# Unit tests of the plugin's arguments, spec layering and drain reason (no Slurm needed).
 check_PROGRAMS += tests/unit/test_spank_args
 TESTS += tests/unit/test_spank_args
-tests_unit_test_spank_args_SOURCES = tests/unit/test_spank_args.c spank/args.c spank/check.c
+tests_unit_test_spank_args_SOURCES = tests/unit/test_spank_args.c spank/args.c spank/check.c spank/drain.c
 tests_unit_test_spank_args_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_unit_test_spank_args_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_spank_args_LDADD = $(UNIT_LIBS)

@@ -1,6 +1,8 @@
-/* Unit tests of the plugin's argument parsing (spank/args.c) and spec
- * layering/validation (spank/check.c), without Slurm. */
+/* Unit tests of the plugin's argument parsing (spank/args.c), spec
+ * layering/validation (spank/check.c) and drain reason (spank/drain.c),
+ * without Slurm. */
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,26 @@
 
 static struct lwk_plugin pl;
 static struct lwk_err err;
+
+/* drain.c's outside world: the plugin's state and Slurm's log calls */
+struct lwk_plugin lwk_plugin;
+static char logged[1024];
+void slurm_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(logged, sizeof(logged), fmt, ap);
+	va_end(ap);
+}
+void slurm_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(logged, sizeof(logged), fmt, ap);
+	va_end(ap);
+}
 
 static int parse(const char *line)
 {
@@ -164,6 +186,43 @@ START_TEST(check_spec)
 }
 END_TEST
 
+/* The reason names the job, the cause, the fix and the node, on one line;
+ * --statedir only when the registry is not the default one. */
+START_TEST(drain_reason)
+{
+	char r[512];
+
+	ck_assert_int_eq(lwk_drain_reason(r, sizeof(r), 42, "n17", LWK_STATEDIR,
+					  "cannot remove x: Operation not permitted"), 0);
+	ck_assert_str_eq(r, "lwk: job 42: node not restored: cannot remove x: Operation not "
+			 "permitted; fix that, run lwkpart reap --job 42, then scontrol update "
+			 "nodename=n17 state=resume");
+	ck_assert_int_eq(lwk_drain_reason(r, sizeof(r), 7, "n1", "/srv/lwk", "a\nb\tc"), 0);
+	ck_assert_str_eq(r, "lwk: job 7: node not restored: a b c; fix that, run lwkpart "
+			 "--statedir /srv/lwk reap --job 7, then scontrol update nodename=n1 "
+			 "state=resume");
+	/* cut, still one terminated line */
+	ck_assert_int_eq(lwk_drain_reason(r, 40, 7, "n1", NULL, "x"), -1);
+	ck_assert_uint_eq(strlen(r), 39);
+}
+END_TEST
+
+/* Without a node name from slurmd (or with one slurmd never sets) nothing
+ * is run: the epilog's failure still drains the node, and the log says so. */
+START_TEST(drain_needs_node_name)
+{
+	unsetenv("SLURMD_NODENAME");
+	logged[0] = '\0';
+	ck_assert_int_eq(lwk_drain_node(5, "cause"), -1);
+	ck_assert_ptr_nonnull(strstr(logged, "SLURMD_NODENAME"));
+	setenv("SLURMD_NODENAME", "n1;reboot", 1);
+	logged[0] = '\0';
+	ck_assert_int_eq(lwk_drain_node(5, "cause"), -1);
+	ck_assert_ptr_nonnull(strstr(logged, "Epilog error"));
+	unsetenv("SLURMD_NODENAME");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("spank_args");
@@ -178,6 +237,8 @@ int main(void)
 	tcase_add_test(tc, args_conf);
 	tcase_add_test(tc, layering);
 	tcase_add_test(tc, check_spec);
+	tcase_add_test(tc, drain_reason);
+	tcase_add_test(tc, drain_needs_node_name);
 	suite_add_tcase(s, tc);
 	return lwk_check_run(s);
 }

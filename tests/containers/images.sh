@@ -90,5 +90,5 @@ ctr_mpi_bundle() {
 	chmod -R a+rX "$_mb/rootfs"
 	# the node's network and name, as MPI ranks have them bare (lwkrun
 	# drops the network namespace of an MPI rank's container anyway)
-	ctr_set_json "$_mb" '.linux.namespaces |= map(select(.type != "network" and .type != "uts"))'
+	ctr_set_json "$_mb" 'del(.hostname) | .linux.namespaces |= map(select(.type != "network" and .type != "uts"))'
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <json-c/json.h>
 
@@ -123,6 +124,135 @@ static int merge_env(json_object *process, char *const *envp)
 	return 0;
 }
 
+/* Is the host's directory dir, or one above it, bound in mounts already? */
+static bool mounted(json_object *mounts, const char *dir)
+{
+	size_t n = json_object_array_length(mounts);
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *m = json_object_array_get_idx(mounts, i);
+		json_object *d = get(m, "destination"), *src = get(m, "source");
+		const char *s = d ? json_object_get_string(d) : NULL;
+		size_t l = s ? strlen(s) : 0;
+
+		/* the host's own directory at its own path (not a tmpfs there) */
+		if (l && src && !strcmp(json_object_get_string(src), s) &&
+		    !strncmp(dir, s, l) && (dir[l] == '\0' || dir[l] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* The directory a PMIx rendezvous variable names (PMIX_*TMPDIR,
+ * PMIX_*_BASE_PATH: its server's tmpdir, the system tmpdir, the
+ * shared-memory dstore), without trailing slashes; NULL for others. */
+static char *pmix_dir(const char *kv)
+{
+	const char *eq = strchr(kv, '='), *v;
+	size_t klen, vlen;
+
+	if (!eq || strncmp(kv, "PMIX_", 5))
+		return NULL;
+	klen = eq - kv;
+	if (!(klen > 6 && !strncmp(eq - 6, "TMPDIR", 6)) &&
+	    !(klen > 10 && !strncmp(eq - 10, "_BASE_PATH", 10)))
+		return NULL;
+	v = eq + 1;
+	vlen = strlen(v);
+	while (vlen > 1 && v[vlen - 1] == '/')	/* Slurm's ".../pmix.J.S/" */
+		vlen--;
+	return v[0] == '/' && vlen < PATH_MAX ? strndup(v, vlen) : NULL;
+}
+
+static int shorter(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+	return la < lb ? -1 : la > lb;
+}
+
+static int bind_dir(json_object *mounts, const char *dir)
+{
+	json_object *m = json_object_new_object(), *opts = json_object_new_array();
+
+	if (!m || !opts) {
+		json_object_put(m);
+		json_object_put(opts);
+		return -1;
+	}
+	json_object_object_add(m, "destination", json_object_new_string(dir));
+	json_object_object_add(m, "type", json_object_new_string("bind"));
+	json_object_object_add(m, "source", json_object_new_string(dir));
+	json_object_array_add(opts, json_object_new_string("rbind"));
+	json_object_array_add(opts, json_object_new_string("rw"));
+	json_object_object_add(m, "options", opts);
+	return json_object_array_add(mounts, m);
+}
+
+/*
+ * An MPI rank's PMIx client reaches its server (Slurm's slurmstepd, mpirun's
+ * daemon) through the host: TCP on 127.0.0.1 (PMIX_SERVER_URI*) and files in
+ * the directories named by its PMIx variables (pmix_dir). In the container
+ * those directories are bound at the same paths, parents before children (a
+ * child inside a bound parent comes with it), and the rank keeps the host's
+ * network namespace, which also carries its MPI traffic to other nodes.
+ * Without PMIx variables in env nothing changes.
+ */
+static int pmix_rendezvous(json_object *cfg, json_object *env)
+{
+	json_object *mounts = get(cfg, "mounts"), *ns;
+	size_t n = json_object_array_length(env), ndirs = 0;
+	char **dirs = calloc(n + 1, sizeof(*dirs));
+	bool pmix = false;
+	int rc = -1;
+
+	if (!dirs)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *kv = json_object_get_string(json_object_array_get_idx(env, i));
+		struct stat st;
+
+		if (!kv || strncmp(kv, "PMIX_", 5))
+			continue;
+		pmix = true;
+		dirs[ndirs] = pmix_dir(kv);
+		if (dirs[ndirs] && !stat(dirs[ndirs], &st) && S_ISDIR(st.st_mode))
+			ndirs++;
+		else
+			free(dirs[ndirs]);
+		dirs[ndirs] = NULL;
+	}
+	if (!pmix) {
+		rc = 0;
+		goto out;
+	}
+	if (!mounts || !json_object_is_type(mounts, json_type_array)) {
+		mounts = json_object_new_array();
+		if (!mounts)
+			goto out;
+		json_object_object_add(cfg, "mounts", mounts);
+	}
+	qsort(dirs, ndirs, sizeof(*dirs), shorter);
+	for (size_t i = 0; i < ndirs; i++)
+		if (!mounted(mounts, dirs[i]) && bind_dir(mounts, dirs[i]))
+			goto out;
+	ns = get(get(cfg, "linux"), "namespaces");
+	if (ns && json_object_is_type(ns, json_type_array)) {
+		for (size_t i = json_object_array_length(ns); i-- > 0;) {
+			json_object *t = get(json_object_array_get_idx(ns, i), "type");
+
+			if (t && !strcmp(json_object_get_string(t), "network"))
+				json_object_array_del_idx(ns, i, 1);
+		}
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < ndirs; i++)
+		free(dirs[i]);
+	free(dirs);
+	return rc;
+}
+
 static int set_list(json_object *o, const char *key, hwloc_const_bitmap_t set)
 {
 	char *s = NULL;
@@ -216,7 +346,8 @@ int lwkrun_bundle_write(const struct lwkrun_bundle *b, const struct lwkrun_plan 
 		json_object_array_add(args, json_object_new_string(plan->argv[i]));
 	json_object_object_add(process, "args", args);
 	json_object_object_add(process, "terminal", json_object_new_boolean(0));
-	if (merge_env(process, envp) || (host && add_host(cfg, args, host)))
+	if (merge_env(process, envp) || (host && add_host(cfg, args, host)) ||
+	    pmix_rendezvous(cfg, get(process, "env")))
 		goto nomem;
 
 	linux_ = obj(cfg, "linux");

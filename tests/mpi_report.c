@@ -2,7 +2,9 @@
  * in rank order, one line of what the kernel says about the process itself
  * (after any launcher's exec):
  *   rank=R size=S host=H cpus=LIST mems=LIST mempolicy=MODE:NODES cpuset=PATH lwk=PARTITION
- * mems is Mems_allowed_list; mempolicy the task's policy (get_mempolicy). */
+ * mems is Mems_allowed_list; mempolicy the task's policy (get_mempolicy).
+ * With an argument N, every rank stays N seconds after the report (so that
+ * a test can look at the running ranks from the host) before finalizing. */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +113,8 @@ int main(int argc, char **argv)
 		}
 		MPI_Barrier(MPI_COMM_WORLD);
 	}
+	if (argc > 1)
+		sleep((unsigned)atoi(argv[1]));
 	MPI_Finalize();
 	return 0;
 }

@@ -16,7 +16,7 @@ RunTimeKill=\"runc kill -a %n.%u.%j.%s.%t\"
 RunTimeDelete=\"runc delete --force %n.%u.%j.%s.%t\"
 RunTimeRun=\"$LWK_BUILDDIR/launcher/lwkrun --container=%b --name=%n.%u.%j.%s.%t\""
 	export LWK_CLUSTER_OCI
-	LWK="$LWK container container_refused chrun"
+	LWK="$LWK container container_refused chrun container_mpi"
 else
 	t_skip "container scenarios: runc, ch-run or jq not installed (contrib/ci/install-deps)"
 fi
@@ -112,4 +112,69 @@ sc_chrun() {
 		t_fail "$CFG chrun: Cpus_allowed_list '$cpus' vs LWK_RANK_CPUS '$(field rankcpus "$l")' ($OUT)"
 	fi
 	restored chrun
+}
+
+# An MPI program packaged in an image (tests/mpi_report with the host's Open
+# MPI and PMIx, ctr_mpi_bundle) across two emulated nodes:
+# srun --mpi=pmix_v4 --lwk lwkrun --container. Each rank reports from inside;
+# while the ranks run, each container's process is looked at from the host:
+# its node, its cgroup below that node's partition, its CPUs the share.
+CTR_MPI_READY=0
+sc_container_mpi() {
+	begin container_mpi
+	if [ $CTR_MPI_READY = 0 ]; then
+		ctr_mpi_bundle "$WORK/ctr-mpi" "$WORK/mpi_report" ||
+			{ t_fail "$CFG container_mpi: could not build the MPI image"; return; }
+		CTR_MPI_READY=1
+	fi
+	_before=$(ctr_cg_tree)
+	_runc0=$(runc list -q 2>/dev/null | sort)
+	srun -p emu -N2 -n2 --mpi=pmix_v4 --lwk=cores:1 "$LWK_BUILDDIR/launcher/lwkrun" \
+		--container="$WORK/ctr-mpi" -- /mpi_report 8 > "$WORK/ctr_mpi.out" 2>&1 &
+	_srun=$!
+	_i=0
+	while [ "$(grep -c '^rank=' "$WORK/ctr_mpi.out")" -lt 2 ] && [ $_i -lt 1200 ] &&
+		kill -0 $_srun 2>/dev/null; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	# from the host: the containers lwkrun started (runc's state is the host's)
+	_seen=""
+	for _c in $(runc list -q 2>/dev/null | sort | grep -vxF "$_runc0"); do
+		_p=$(runc state "$_c" 2>/dev/null | jq -r .pid)
+		[ -n "$_p" ] && [ -r "/proc/$_p/status" ] || continue
+		_cg=$(sed -n 's/^[0-9]*:[^:]*cpuset[^:]*://p' "/proc/$_p/cgroup")
+		_part=$(printf '%s\n' "$_cg" | sed -n 's|^\(/lwk/job\.[0-9]*\)/.*|\1|p')
+		_pcpus=$(cat "/sys/fs/cgroup/cpuset$_part/cpuset.cpus" 2>/dev/null)
+		_node=$(nsenter -t "$_p" -u hostname 2>/dev/null)
+		_cpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$_p/status")
+		_seen="$_seen$_node cg=$_cg cpus=$_cpus part=$_pcpus
+"
+	done
+	wait $_srun
+	RC=$?
+	OUT=$(cat "$WORK/ctr_mpi.out")
+	t_eq "$CFG container_mpi: srun --mpi=pmix_v4 --lwk lwkrun --container exits 0" 0 "$RC"
+	out=$(printf '%s\n' "$OUT" | grep '^rank=' | sort)
+	t_eq "$CFG container_mpi: 2 ranks report from inside, world size 2, on lwkn1 and lwkn2" \
+		"2 lwkn1 lwkn2" "$(printf '%s\n' "$out" | grep -c 'size=2') $(printf '%s\n' "$out" | sed -n 's/.* host=\([^ ]*\).*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
+	for r in 0 1; do
+		l=$(printf '%s\n' "$out" | grep "^rank=$r ")
+		t_match "$CFG container_mpi: rank $r inside: LWK_PARTITION and a cpuset below the partition's" \
+			'^job\.[0-9]+ /lwk/job\.[0-9]+/[^ ]+$' "$(field lwk "$l") $(field cpuset "$l")"
+		h=$(field host "$l")
+		s=$(printf '%s' "$_seen" | grep "^$h ")
+		t_eq "$CFG container_mpi: rank $r from the host: one container on $h, in the cgroup it reports" \
+			"1 cg=$(field cpuset "$l")" "$(printf '%s\n' "$s" | grep -c . | tr -d ' ') $(printf '%s\n' "$s" | tr ' ' '\n' | grep '^cg=')"
+		c=$(printf '%s\n' "$s" | tr ' ' '\n' | sed -n 's/^cpus=//p')
+		p=$(printf '%s\n' "$s" | tr ' ' '\n' | sed -n 's/^part=//p')
+		if [ "$c" = "$(field cpus "$l")" ] && cpus_within "$c" "$p"; then
+			t_ok "$CFG container_mpi: rank $r from the host: CPUs $c, as it reports, within its partition's $p"
+		else
+			t_fail "$CFG container_mpi: rank $r from the host: CPUs '$c' (reports '$(field cpus "$l")'), partition '$p' ($s)"
+		fi
+	done
+	restored container_mpi
+	t_eq "$CFG container_mpi: the node's cpuset tree is as before" "$_before" "$(ctr_cg_tree)"
+	t_eq "$CFG container_mpi: no runc container left" "$_runc0" "$(runc list -q 2>/dev/null | sort)"
 }

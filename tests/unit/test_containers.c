@@ -232,6 +232,80 @@ START_TEST(bundle_copy_host)
 }
 END_TEST
 
+/* An MPI rank's copy: PMIx's directories bound (parents first, a child
+ * inside a bound parent not again, a missing one not at all), the network
+ * namespace dropped; the other namespaces and the bundle's mounts kept. */
+START_TEST(bundle_pmix_rendezvous)
+{
+	char srv[] = "/tmp/lwk-unit-pmix.XXXXXX", out_dir[] = "/tmp/lwk-unit-out.XXXXXX";
+	char e1[96], e2[96], *argv[] = { "./app", NULL };
+	char *envp[] = { e1, "PMIX_SYSTEM_TMPDIR=/tmp", e2, "PMIX_RANK=1",
+			 "PMIX_DSTORE_21_BASE_PATH=/nonexistent/ds21", NULL };
+	struct lwkrun_bundle b;
+	struct lwkrun_plan plan;
+	json_object *out, *mounts, *ns;
+	char path[128];
+
+	ck_assert_ptr_nonnull(mkdtemp(srv));
+	snprintf(e1, sizeof(e1), "PMIX_SERVER_TMPDIR=%s/", srv);
+	snprintf(e2, sizeof(e2), "PMIX_DSTORE_ESH_BASE_PATH=%s", srv);
+	make_bundle("{\"process\":{\"args\":[\"sh\"]},\"mounts\":[{\"destination\":\"/proc\","
+		    "\"type\":\"proc\",\"source\":\"proc\"}],\"linux\":{\"namespaces\":["
+		    "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"mount\"}]}}");
+	lwkrun_bundle_init(&b);
+	ck_assert_int_eq(lwkrun_bundle_load(dir, &b, &err), 0);
+	memset(&plan, 0, sizeof(plan));
+	lwk_rank_plan_init(&plan.rank);
+	plan.argv = argv;
+	ck_assert_ptr_nonnull(mkdtemp(out_dir));
+	ck_assert_int_eq(lwkrun_bundle_write(&b, &plan, envp, "ctr1", NULL, out_dir, &err), 0);
+	snprintf(path, sizeof(path), "%s/config.json", out_dir);
+	out = json_object_from_file(path);
+	ck_assert_ptr_nonnull(out);
+	mounts = json_object_object_get(out, "mounts");
+	/* /proc, then /tmp; the server's directory is inside /tmp already */
+	ck_assert_uint_eq(json_object_array_length(mounts), 2);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+		json_object_array_get_idx(mounts, 1), "destination")), "/tmp");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+		json_object_array_get_idx(mounts, 1), "source")), "/tmp");
+	ns = json_object_object_get(json_object_object_get(out, "linux"), "namespaces");
+	ck_assert_uint_eq(json_object_array_length(ns), 2);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+		json_object_array_get_idx(ns, 1), "type")), "mount");
+	json_object_put(out);
+	unlink(path);
+
+	/* without the system tmpdir: the server's own directory, once */
+	envp[1] = "PMIX_NAMESPACE=x";
+	ck_assert_int_eq(lwkrun_bundle_write(&b, &plan, envp, "ctr1", NULL, out_dir, &err), 0);
+	out = json_object_from_file(path);
+	mounts = json_object_object_get(out, "mounts");
+	ck_assert_uint_eq(json_object_array_length(mounts), 2);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+		json_object_array_get_idx(mounts, 1), "destination")), srv);
+	json_object_put(out);
+	unlink(path);
+
+	/* no PMIx at all: mounts and namespaces as the bundle has them */
+	envp[0] = "LWK_RANK_CPUS=0";
+	envp[1] = NULL;
+	ck_assert_int_eq(lwkrun_bundle_write(&b, &plan, envp, "ctr1", NULL, out_dir, &err), 0);
+	out = json_object_from_file(path);
+	ck_assert_uint_eq(json_object_array_length(json_object_object_get(out, "mounts")), 1);
+	ck_assert_uint_eq(json_object_array_length(json_object_object_get(
+		json_object_object_get(out, "linux"), "namespaces")), 3);
+	json_object_put(out);
+	unlink(path);
+	rmdir(out_dir);
+	rmdir(srv);
+	plan.argv = NULL;
+	lwk_rank_plan_fini(&plan.rank);
+	lwkrun_bundle_fini(&b);
+	drop_bundle();
+}
+END_TEST
+
 START_TEST(cgroup_within)
 {
 	ck_assert_int_eq(lwkrun_cgroup_within("/lwk/job.1", "/lwk/job.1"), 1);
@@ -267,6 +341,7 @@ int main(void)
 	tcase_add_test(tc, bundle_absolute_cgroups_path);
 	tcase_add_test(tc, bundle_copy);
 	tcase_add_test(tc, bundle_copy_host);
+	tcase_add_test(tc, bundle_pmix_rendezvous);
 	tcase_add_test(tc, cgroup_within);
 	tcase_add_test(tc, plain_runtimes_refused);
 	suite_add_tcase(s, tc);

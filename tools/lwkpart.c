@@ -425,7 +425,7 @@ static int job_alloc(const struct lwk_topo *tp, const char *list, const char *co
  * placed on the job's CPUs as the Slurm plugin places it on a job's cores. */
 static int place_spec(const struct lwk_topo *tp, const char *text, const char *user,
 		      hwloc_const_bitmap_t alloc, struct lwk_placement *pl, char *spec,
-		      size_t len, enum lwk_backend_kind *backend)
+		      size_t len, enum lwk_backend_kind *backend, char *note, size_t notelen)
 {
 	struct lwk_spec sp;
 	struct lwk_err err = { 0 };
@@ -443,7 +443,8 @@ static int place_spec(const struct lwk_topo *tp, const char *text, const char *u
 		failf("create: spec '%s' asks for no LWK partition", text);
 		goto out;
 	}
-	if (lwk_place(tp, &pol, &sp, alloc, 0, pl, &err) < 0) {
+	/* away from unmovable IRQs, as the Slurm plugin places it */
+	if (lwk_place_irq(statedir, tp, &pol, &sp, alloc, 0, pl, note, notelen, &err) < 0) {
 		fail(&err);
 		goto out;
 	}
@@ -554,12 +555,14 @@ static int cmd_create(int argc, char **argv)
 		hwloc_bitmap_t job = hwloc_bitmap_alloc();
 
 		if (!job || job_alloc(&tp, alloc, alloc_count, job) ||
-		    place_spec(&tp, spectext, user, job, &pl, spec, sizeof(spec), &req.backend)) {
+		    place_spec(&tp, spectext, user, job, &pl, spec, sizeof(spec), &req.backend,
+			       irqnote, sizeof(irqnote))) {
 			hwloc_bitmap_free(job);
 			goto out;
 		}
 		hwloc_bitmap_free(job);
 		req.spec = spec;
+		req.note = irqnote;
 	} else if (cpus) {
 		hwloc_bitmap_t set;
 		char why[256];

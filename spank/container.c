@@ -17,7 +17,7 @@
 
 /* An MPI step in containers: SLURM_MPI_TYPE (srun's --mpi, else
  * MpiDefault) and the step's node count against oci.conf and slurm.conf. */
-static int mpi_refused(spank_t sp, const char *bundle, const char *oci, const char *oci_path,
+static int mpi_refused(spank_t sp, const char *bundle, const char *oci,
 		       const char *slurm_conf_path, struct lwk_err *err)
 {
 	char mpi[64];
@@ -25,7 +25,7 @@ static int mpi_refused(spank_t sp, const char *bundle, const char *oci, const ch
 	char *sc = NULL;
 	struct lwk_oci_mpi m = {
 		.bundle = bundle, .pmix_in_containers = LWK_SLURM_AT_LEAST(23, 2),
-		.oci = oci, .oci_path = oci_path,
+		.oci = oci,
 	};
 	int rc;
 
@@ -64,7 +64,7 @@ int lwk_container_refused(spank_t sp, struct lwk_err *err)
 		return lwk_err_set(err, ENOENT, "--container: cannot read %s, which says how "
 				   "Slurm starts containers (doc/containers.md)", conf);
 	rc = lwk_oci_conf_check(text, conf, err) || lwk_oci_bundle_check(bundle, err) ||
-	     mpi_refused(sp, bundle, text, conf, sconf, err) ? -1 : 0;
+	     mpi_refused(sp, bundle, text, sconf, err) ? -1 : 0;
 	free(text);
 	return rc;
 }

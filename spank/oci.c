@@ -141,20 +141,19 @@ int lwk_oci_mpi_check(const struct lwk_oci_mpi *m, struct lwk_err *err)
 	if (conf_get(m->oci, "ContainerPath", cpath, sizeof(cpath)) && cpath[0]) {
 		if (!per_node(cpath, spool_pn))
 			return 0;
-		return lwk_err_set(err, EINVAL, "--container with --mpi=%s on %u nodes: %s: "
-				   "ContainerPath '%s' is a different directory on each node, but "
-				   "Slurm's PMIx plugin sends it to the other nodes as the address "
-				   "of this node's server, and MPI_Init would hang: set ContainerPath "
-				   "to one path without %%n, the same on every node "
-				   "(doc/containers.md)", m->mpi, m->nnodes, m->oci_path, cpath);
+		return lwk_err_set(err, EINVAL, "--container with --mpi=%s on %u nodes: oci.conf's "
+				   "ContainerPath '%s' differs between nodes, and Slurm's PMIx plugin "
+				   "sends it to the other nodes as its server's address: MPI_Init "
+				   "would hang; set ContainerPath to one path, the same on every node "
+				   "(doc/containers.md)", m->mpi, m->nnodes, cpath);
 	}
 	if (!spool_pn)
 		return 0;
-	return lwk_err_set(err, EINVAL, "--container with --mpi=%s on %u nodes: %s has no "
-			   "ContainerPath and SlurmdSpoolDir '%s' is a different directory on each "
-			   "node, but Slurm's PMIx plugin sends the container's spool path to the "
-			   "other nodes as the address of this node's server, and MPI_Init would "
-			   "hang: set ContainerPath in %s to one path without %%n, the same on "
-			   "every node (doc/containers.md)", m->mpi, m->nnodes, m->oci_path, spool,
-			   m->oci_path);
+	/* the same line on every node: no node's own path in it */
+	return lwk_err_set(err, EINVAL, "--container with --mpi=%s on %u nodes: no ContainerPath "
+			   "in oci.conf and SlurmdSpoolDir '%s' differs between nodes, and Slurm's "
+			   "PMIx plugin sends the container's spool path to the other nodes as its "
+			   "server's address: MPI_Init would hang; set ContainerPath in oci.conf to "
+			   "one path, the same on every node (doc/containers.md)", m->mpi, m->nnodes,
+			   spool);
 }

@@ -40,17 +40,18 @@ int lwk_oci_bundle_check(const char *bundle, struct lwk_err *err);
  *   nodes (oci.conf's ContainerPath with %n, or none and slurm.conf's
  *   SlurmdSpoolDir with %n/%h): Slurm >= 23.02's PMIx plugin sends that
  *   path, expanded with its own node's name, to the other nodes' slurmd as
- *   the address of its server, so they deliver their collective's messages
- *   to themselves and MPI_Init hangs (doc/containers.md).
- * oci: oci.conf's text, oci_path for messages; slurm_conf: slurm.conf's
- * text, NULL if unreadable (the spool directory is then not judged).
+ *   the address of its server, so its collective's messages go to a socket
+ *   that is not the other node's server and MPI_Init hangs
+ *   (doc/containers.md).
+ * oci: oci.conf's text; slurm_conf: slurm.conf's text, NULL if unreadable
+ * (the spool directory is then not judged).
  * Other MPI types pass. 0 acceptable, else -1.
  */
 struct lwk_oci_mpi {
 	const char *mpi, *bundle;
 	unsigned nnodes;
 	bool pmix_in_containers;
-	const char *oci, *oci_path, *slurm_conf;
+	const char *oci, *slurm_conf;
 };
 int lwk_oci_mpi_check(const struct lwk_oci_mpi *m, struct lwk_err *err);
 

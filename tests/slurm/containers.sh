@@ -261,6 +261,6 @@ sc_container_mpi_spool() {
 		[ -f "$_f.keep" ] && mv "$_f.keep" "$_f"
 	done
 	ctr_mpi_refused "srun --mpi=pmix_v4 --lwk --container with a spool directory per node" \
-		"^lwk: --container with --mpi=pmix_v4 on 2 nodes: [^ ]*/oci\.conf has no ContainerPath and SlurmdSpoolDir '$LWK_CLUSTER_DIR/nodes/%n/spool' is a different directory on each node, .* set ContainerPath in [^ ]*/oci\.conf to one path without %n, the same on every node \(doc/containers\.md\)$"
+		"^lwk: --container with --mpi=pmix_v4 on 2 nodes: no ContainerPath in oci\\.conf and SlurmdSpoolDir '$LWK_CLUSTER_DIR/nodes/%n/spool' differs between nodes, and Slurm's PMIx plugin sends the container's spool path to the other nodes as its server's address: MPI_Init would hang; set ContainerPath in oci\\.conf to one path, the same on every node \\(doc/containers\\.md\\)$"
 	restored $SC
 }

@@ -108,3 +108,52 @@ int lwk_oci_bundle_check(const char *bundle, struct lwk_err *err)
 	json_object_put(cfg);
 	return rc;
 }
+
+/* A Slurm path pattern that names a different directory on each node: %n
+ * (and %h, in SlurmdSpoolDir), or %m (the spool directory) when spool_per_node. */
+static bool per_node(const char *pat, bool spool_per_node)
+{
+	for (const char *p = strchr(pat, '%'); p && p[1]; p = strchr(p + 2, '%'))
+		if (p[1] == 'n' || p[1] == 'h' || (p[1] == 'm' && spool_per_node))
+			return true;
+	return false;
+}
+
+int lwk_oci_mpi_check(const struct lwk_oci_mpi *m, struct lwk_err *err)
+{
+	char cpath[1024], spool[1024] = "";
+	bool spool_pn;
+
+	if (!m->mpi || strncmp(m->mpi, "pmix", 4))
+		return 0;
+	if (!m->pmix_in_containers)
+		return lwk_err_set(err, EINVAL, "--container with --mpi=%s: this Slurm (before "
+				   "23.02) passes no PMIx variable into the container, so an MPI "
+				   "program stops in MPI_Init: run 'srun --mpi=%s --lwk=... lwkrun "
+				   "--container=%s -- PROGRAM' instead, or --mpi=none for a program "
+				   "that is not MPI (doc/containers.md)", m->mpi, m->mpi, m->bundle);
+	if (m->nnodes < 2)
+		return 0;
+	/* slurm.conf: the first word of SlurmdSpoolDir's value */
+	if (m->slurm_conf && conf_get(m->slurm_conf, "SlurmdSpoolDir", spool, sizeof(spool)))
+		spool[strcspn(spool, " \t")] = '\0';
+	spool_pn = per_node(spool, false);
+	if (conf_get(m->oci, "ContainerPath", cpath, sizeof(cpath)) && cpath[0]) {
+		if (!per_node(cpath, spool_pn))
+			return 0;
+		return lwk_err_set(err, EINVAL, "--container with --mpi=%s on %u nodes: oci.conf's "
+				   "ContainerPath '%s' differs between nodes, and Slurm's PMIx plugin "
+				   "sends it to the other nodes as its server's address: MPI_Init "
+				   "would hang; set ContainerPath to one path, the same on every node "
+				   "(doc/containers.md)", m->mpi, m->nnodes, cpath);
+	}
+	if (!spool_pn)
+		return 0;
+	/* the same line on every node: no node's own path in it */
+	return lwk_err_set(err, EINVAL, "--container with --mpi=%s on %u nodes: no ContainerPath "
+			   "in oci.conf and SlurmdSpoolDir '%s' differs between nodes, and Slurm's "
+			   "PMIx plugin sends the container's spool path to the other nodes as its "
+			   "server's address: MPI_Init would hang; set ContainerPath in oci.conf to "
+			   "one path, the same on every node (doc/containers.md)", m->mpi, m->nnodes,
+			   spool);
+}

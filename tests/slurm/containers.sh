@@ -9,14 +9,25 @@
 
 . "$SRCDIR/tests/containers/images.sh"
 
+# the Slurm series as a number (2205, 2605): from 23.02 on, Slurm passes a
+# task's PMIx variables into its container
+CTR_SERIES=$("$SLURM_SBIN/slurmd" -V | sed -n 's/^slurm[^ ]* \([0-9]*\)\.\([0-9]*\).*/\1\2/p')
 if command -v runc >/dev/null && command -v ch-run >/dev/null && command -v jq >/dev/null; then
 	# the cluster's oci.conf (tests/slurm/cluster puts it beside slurm.conf)
 	LWK_CLUSTER_OCI="RunTimeQuery=\"runc state %n.%u.%j.%s.%t\"
 RunTimeKill=\"runc kill -a %n.%u.%j.%s.%t\"
 RunTimeDelete=\"runc delete --force %n.%u.%j.%s.%t\"
 RunTimeRun=\"$LWK_BUILDDIR/launcher/lwkrun --container=%b --name=%n.%u.%j.%s.%t\""
+	LWK="$LWK container container_refused chrun container_mpi container_mpi_native"
+	if [ "${CTR_SERIES:-0}" -ge 2302 ]; then
+		# One path on every node (each emulated node's own directory,
+		# tests/slurm/cluster), as a site's MPI containers need
+		# (doc/containers.md); container_mpi_spool takes it out.
+		LWK_CLUSTER_OCI="$LWK_CLUSTER_OCI
+ContainerPath=@D@/oci"
+		LWK="$LWK container_mpi_spool"
+	fi
 	export LWK_CLUSTER_OCI
-	LWK="$LWK container container_refused chrun container_mpi"
 else
 	t_skip "container scenarios: runc, ch-run or jq not installed (contrib/ci/install-deps)"
 fi
@@ -120,17 +131,17 @@ sc_chrun() {
 # while the ranks run, each container's process is looked at from the host:
 # its node, its cgroup below that node's partition, its CPUs the share.
 CTR_MPI_READY=0
-sc_container_mpi() {
-	begin container_mpi
-	if [ $CTR_MPI_READY = 0 ]; then
-		ctr_mpi_bundle "$WORK/ctr-mpi" "$WORK/mpi_report" ||
-			{ t_fail "$CFG container_mpi: could not build the MPI image"; return; }
-		CTR_MPI_READY=1
-	fi
-	_before=$(ctr_cg_tree)
+ctr_mpi_ready() {
+	[ $CTR_MPI_READY = 1 ] && return 0
+	ctr_mpi_bundle "$WORK/ctr-mpi" "$WORK/mpi_report" || return 1
+	CTR_MPI_READY=1
+}
+
+# ctr_mpi_run CMD...: runs the MPI step CMD (at most 120 s), looks at the
+# containers from the host while its ranks run; $RC, $OUT, $_seen
+ctr_mpi_run() {
 	_runc0=$(runc list -q 2>/dev/null | sort)
-	srun -p emu -N2 -n2 --mpi=pmix_v4 --lwk=cores:1 "$LWK_BUILDDIR/launcher/lwkrun" \
-		--container="$WORK/ctr-mpi" -- /mpi_report 8 > "$WORK/ctr_mpi.out" 2>&1 &
+	timeout 120 "$@" > "$WORK/ctr_mpi.out" 2>&1 &
 	_srun=$!
 	_i=0
 	while [ "$(grep -c '^rank=' "$WORK/ctr_mpi.out")" -lt 2 ] && [ $_i -lt 1200 ] &&
@@ -154,27 +165,102 @@ sc_container_mpi() {
 	wait $_srun
 	RC=$?
 	OUT=$(cat "$WORK/ctr_mpi.out")
-	t_eq "$CFG container_mpi: srun --mpi=pmix_v4 --lwk lwkrun --container exits 0" 0 "$RC"
+	[ $RC != 124 ] || t_fail "$CFG $SC: timed out after 120 s: $*"
+}
+
+# ctr_mpi_checks WHAT: the ranks' reports and what the host saw
+ctr_mpi_checks() {
+	t_eq "$CFG $SC: $1 exits 0" 0 "$RC"
 	out=$(printf '%s\n' "$OUT" | grep '^rank=' | sort)
-	t_eq "$CFG container_mpi: 2 ranks report from inside, world size 2, on lwkn1 and lwkn2" \
+	t_eq "$CFG $SC: 2 ranks report from inside, world size 2, on lwkn1 and lwkn2" \
 		"2 lwkn1 lwkn2" "$(printf '%s\n' "$out" | grep -c 'size=2') $(printf '%s\n' "$out" | sed -n 's/.* host=\([^ ]*\).*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
 	for r in 0 1; do
 		l=$(printf '%s\n' "$out" | grep "^rank=$r ")
-		t_match "$CFG container_mpi: rank $r inside: LWK_PARTITION and a cpuset below the partition's" \
+		t_match "$CFG $SC: rank $r inside: LWK_PARTITION and a cpuset below the partition's" \
 			'^job\.[0-9]+ /lwk/job\.[0-9]+/[^ ]+$' "$(field lwk "$l") $(field cpuset "$l")"
 		h=$(field host "$l")
 		s=$(printf '%s' "$_seen" | grep "^$h ")
-		t_eq "$CFG container_mpi: rank $r from the host: one container on $h, in the cgroup it reports" \
+		t_eq "$CFG $SC: rank $r from the host: one container on $h, in the cgroup it reports" \
 			"1 cg=$(field cpuset "$l")" "$(printf '%s\n' "$s" | grep -c . | tr -d ' ') $(printf '%s\n' "$s" | tr ' ' '\n' | grep '^cg=')"
 		c=$(printf '%s\n' "$s" | tr ' ' '\n' | sed -n 's/^cpus=//p')
 		p=$(printf '%s\n' "$s" | tr ' ' '\n' | sed -n 's/^part=//p')
 		if [ "$c" = "$(field cpus "$l")" ] && cpus_within "$c" "$p"; then
-			t_ok "$CFG container_mpi: rank $r from the host: CPUs $c, as it reports, within its partition's $p"
+			t_ok "$CFG $SC: rank $r from the host: CPUs $c, as it reports, within its partition's $p"
 		else
-			t_fail "$CFG container_mpi: rank $r from the host: CPUs '$c' (reports '$(field cpus "$l")'), partition '$p' ($s)"
+			t_fail "$CFG $SC: rank $r from the host: CPUs '$c' (reports '$(field cpus "$l")'), partition '$p' ($s)"
 		fi
 	done
-	restored container_mpi
-	t_eq "$CFG container_mpi: the node's cpuset tree is as before" "$_before" "$(ctr_cg_tree)"
-	t_eq "$CFG container_mpi: no runc container left" "$_runc0" "$(runc list -q 2>/dev/null | sort)"
+}
+
+sc_container_mpi() {
+	SC=container_mpi
+	begin $SC
+	ctr_mpi_ready || { t_fail "$CFG $SC: could not build the MPI image"; return; }
+	_before=$(ctr_cg_tree)
+	ctr_mpi_run srun -p emu -N2 -n2 --mpi=pmix_v4 --lwk=cores:1 "$LWK_BUILDDIR/launcher/lwkrun" \
+		--container="$WORK/ctr-mpi" -- /mpi_report 8
+	ctr_mpi_checks "srun --mpi=pmix_v4 --lwk lwkrun --container"
+	restored $SC
+	t_eq "$CFG $SC: the node's cpuset tree is as before" "$_before" "$(ctr_cg_tree)"
+	t_eq "$CFG $SC: no runc container left" "$_runc0" "$(runc list -q 2>/dev/null | sort)"
+}
+
+# ctr_mpi_refused WHAT LINE: the step failed with one (distinct) lwk: line
+# matching LINE on its nodes, before its program ran or a partition was made
+ctr_mpi_refused() {
+	j=$(job_of)
+	t_match "$CFG $SC: $1 fails" '^[1-9]' "$RC"
+	t_match "$CFG $SC: one lwk: line, what and why and what to do instead" "$2" \
+		"$(printf '%s\n' "$OUT" | grep '^lwk:' | sort -u)"
+	t_eq "$CFG $SC: the program never ran" 0 "$(printf '%s\n' "$OUT" | grep -c '^rank=')"
+	t_eq "$CFG $SC: no partition was made for the job" 0 \
+		"$(cat "$LWK_CLUSTER_DIR"/nodes/*/slurmd.log | grep -c "lwk: job $j step 0: partition")"
+}
+
+# The same image through Slurm's own --container (oci.conf: RunTimeRun runs
+# lwkrun): srun --mpi=pmix_v4 --lwk --container across two emulated nodes.
+# Slurm >= 23.02 writes each task's PMIx variables into its container's
+# config.json: the ranks run and report as in container_mpi. Slurm 22.05
+# passes none (MPI_Init would fail): refused by the plugin with one line.
+sc_container_mpi_native() {
+	SC=container_mpi_native
+	begin $SC
+	ctr_mpi_ready || { t_fail "$CFG $SC: could not build the MPI image"; return; }
+	_before=$(ctr_cg_tree)
+	if [ "${CTR_SERIES:-0}" -lt 2302 ]; then
+		run_to "$CFG $SC" 60 srun -p emu -N2 -n2 --mpi=pmix_v4 --lwk=cores:1 \
+			--container="$WORK/ctr-mpi" /mpi_report
+		ctr_mpi_refused "srun --mpi=pmix_v4 --lwk --container on Slurm 22.05" \
+			"^lwk: --container with --mpi=pmix_v4: this Slurm \(before 23\.02\) passes no PMIx variable into the container, so an MPI program stops in MPI_Init: run 'srun --mpi=pmix_v4 --lwk=\.\.\. lwkrun --container=$WORK/ctr-mpi -- PROGRAM' instead, or --mpi=none for a program that is not MPI \(doc/containers\.md\)$"
+		restored $SC
+		return
+	fi
+	ctr_mpi_run srun -p emu -N2 -n2 --mpi=pmix_v4 --lwk=cores:1 --container="$WORK/ctr-mpi" \
+		/mpi_report 8
+	ctr_mpi_checks "srun --mpi=pmix_v4 --lwk --container"
+	restored $SC
+	t_eq "$CFG $SC: the node's cpuset tree is as before" "$_before" "$(ctr_cg_tree)"
+	t_eq "$CFG $SC: no runc container left" "$_runc0" "$(runc list -q 2>/dev/null | sort)"
+}
+
+# Slurm >= 23.02 without ContainerPath: the container spool directory is the
+# slurmd's, here a different one on each node (SlurmdSpoolDir has %n), which
+# Slurm's PMIx plugin sends to the other nodes as its server's address; the
+# ranks would hang in MPI_Init. Refused by the plugin with one line instead.
+sc_container_mpi_spool() {
+	SC=container_mpi_spool
+	begin $SC
+	ctr_mpi_ready || { t_fail "$CFG $SC: could not build the MPI image"; return; }
+	for _f in "$LWK_CLUSTER_DIR"/etc/oci.conf "$LWK_CLUSTER_DIR"/nodes/*/etc/oci.conf; do
+		[ -f "$_f" ] || continue
+		cp "$_f" "$_f.keep" && grep -v '^ContainerPath=' "$_f.keep" > "$_f"
+	done
+	run_to "$CFG $SC" 60 srun -p emu -N2 -n2 --mpi=pmix_v4 --lwk=cores:1 \
+		--container="$WORK/ctr-mpi" /mpi_report
+	for _f in "$LWK_CLUSTER_DIR"/etc/oci.conf "$LWK_CLUSTER_DIR"/nodes/*/etc/oci.conf; do
+		[ -f "$_f.keep" ] && mv "$_f.keep" "$_f"
+	done
+	ctr_mpi_refused "srun --mpi=pmix_v4 --lwk --container with a spool directory per node" \
+		"^lwk: --container with --mpi=pmix_v4 on 2 nodes: no ContainerPath in oci\\.conf and SlurmdSpoolDir '$LWK_CLUSTER_DIR/nodes/%n/spool' differs between nodes, and Slurm's PMIx plugin sends the container's spool path to the other nodes as its server's address: MPI_Init would hang; set ContainerPath in oci\\.conf to one path, the same on every node \\(doc/containers\\.md\\)$"
+	restored $SC
 }

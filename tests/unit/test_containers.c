@@ -48,6 +48,59 @@ START_TEST(oci_refuses_escaping_configs)
 }
 END_TEST
 
+static int mpi(const char *type, unsigned nnodes, bool pmix, const char *oci, const char *sconf)
+{
+	struct lwk_oci_mpi m = {
+		.mpi = type, .bundle = "/srv/b", .nnodes = nnodes, .pmix_in_containers = pmix,
+		.oci = oci, .slurm_conf = sconf,
+	};
+
+	lwk_err_clear(&err);
+	return lwk_oci_mpi_check(&m, &err);
+}
+
+/* MPI in Slurm's own containers (doc/containers.md, "MPI in an image") */
+START_TEST(oci_mpi)
+{
+	const char *run = "RunTimeRun=\"lwkrun --container=%b\"\n";
+	const char *per_node_spool = "SlurmdSpoolDir=/var/spool/slurmd/%n SlurmdPidFile=/run/x\n";
+
+	/* not PMIx, or no MPI type: nothing to judge */
+	ck_assert_int_eq(mpi(NULL, 2, false, run, NULL), 0);
+	ck_assert_int_eq(mpi("none", 2, false, run, NULL), 0);
+	/* before 23.02: no PMIx in the container, on any node count */
+	ck_assert_int_eq(mpi("pmix_v4", 1, false, run, NULL), -1);
+	ck_assert_str_eq(err.msg, "--container with --mpi=pmix_v4: this Slurm (before 23.02) "
+			 "passes no PMIx variable into the container, so an MPI program stops in "
+			 "MPI_Init: run 'srun --mpi=pmix_v4 --lwk=... lwkrun --container=/srv/b -- "
+			 "PROGRAM' instead, or --mpi=none for a program that is not MPI "
+			 "(doc/containers.md)");
+	/* 23.02 and later: one spool path on every node is fine */
+	ck_assert_int_eq(mpi("pmix", 2, true, run, "SlurmdSpoolDir=/var/spool/slurmd\n"), 0);
+	ck_assert_int_eq(mpi("pmix_v4", 2, true, run, NULL), 0);
+	ck_assert_int_eq(mpi("pmix_v4", 1, true, run, per_node_spool), 0);
+	/* a spool directory per node, no ContainerPath: refused */
+	ck_assert_int_eq(mpi("pmix_v4", 2, true, run, per_node_spool), -1);
+	ck_assert_str_eq(err.msg, "--container with --mpi=pmix_v4 on 2 nodes: no ContainerPath in "
+			 "oci.conf and SlurmdSpoolDir '/var/spool/slurmd/%n' differs between nodes, "
+			 "and Slurm's PMIx plugin sends the container's spool path to the other "
+			 "nodes as its server's address: MPI_Init would hang; set ContainerPath in "
+			 "oci.conf to one path, the same on every node (doc/containers.md)");
+	ck_assert_int_eq(mpi("pmix_v4", 2, true, run, "slurmdspooldir=/s/%h\n"), -1);
+	/* ContainerPath: the same path everywhere passes, %n or a per-node %m not */
+	ck_assert_int_eq(mpi("pmix_v4", 2, true, "RunTimeRun=x\nContainerPath=/run/oci\n",
+			     per_node_spool), 0);
+	ck_assert_int_eq(mpi("pmix_v4", 2, true, "ContainerPath=\"/run/oci/%u\"\n", NULL), 0);
+	ck_assert_int_eq(mpi("pmix_v4", 2, true, "ContainerPath=/run/%%n\n", NULL), 0);
+	ck_assert_int_eq(mpi("pmix_v4", 2, true, "ContainerPath=/run/%n/oci\n", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "on 2 nodes: oci.conf's ContainerPath '/run/%n/oci' "
+				     "differs between nodes"));
+	ck_assert_int_eq(mpi("pmix_v4", 2, true, "ContainerPath=%m/oci\n", per_node_spool), -1);
+	ck_assert_int_eq(mpi("pmix_v4", 2, true, "ContainerPath=%m/oci\n",
+			     "SlurmdSpoolDir=/var/spool/slurmd\n"), 0);
+}
+END_TEST
+
 static char dir[64];
 
 static void make_bundle(const char *config)
@@ -338,6 +391,7 @@ int main(void)
 
 	tcase_add_test(tc, oci_accepts_confining_runtimes);
 	tcase_add_test(tc, oci_refuses_escaping_configs);
+	tcase_add_test(tc, oci_mpi);
 	tcase_add_test(tc, bundle_absolute_cgroups_path);
 	tcase_add_test(tc, bundle_copy);
 	tcase_add_test(tc, bundle_copy_host);

@@ -9,7 +9,7 @@ launcher_lwkrun_SOURCES = \
 	launcher/localrank.c launcher/localrank.h \
 	launcher/part_env.c launcher/part.h \
 	launcher/inherit.c launcher/inherit.h \
-	launcher/exec.c launcher/exec.h \
+	launcher/exec.c launcher/exec_line.c launcher/exec.h launcher/exec_line.h \
 	lwk/env.c lwk/error.c lwk/spec.c lwk/list.c
 launcher_lwkrun_CPPFLAGS = $(AM_CPPFLAGS) -DLWKRUN_FULL='"$(pkglibexecdir)/lwkrun-full"'
 launcher_lwkrun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
@@ -22,7 +22,7 @@ launcher_lwkrun_full_SOURCES = \
 	launcher/localrank.c launcher/localrank_pmix.c launcher/localrank.h \
 	launcher/part_env.c launcher/part.c launcher/part.h \
 	launcher/plan.c launcher/plan.h \
-	launcher/exec.c launcher/apply.c launcher/exec.h \
+	launcher/exec.c launcher/exec_line.c launcher/apply.c launcher/exec.h launcher/exec_line.h \
 	launcher/inherit.c launcher/inherit_plan.c launcher/inherit.h \
 	launcher/bundle.c launcher/bundle.h \
 	launcher/container.c launcher/container.h

@@ -17,3 +17,11 @@ tests_unit_test_lwkrun_inherit_SOURCES = tests/unit/test_lwkrun_inherit.c \
 tests_unit_test_lwkrun_inherit_CFLAGS = $(UNIT_CFLAGS) $(PMIX_CFLAGS) -I$(top_srcdir)/launcher
 tests_unit_test_lwkrun_inherit_LDFLAGS = -Wl,--as-needed
 tests_unit_test_lwkrun_inherit_LDADD = $(UNIT_LIBS) -ldl
+
+# lwkrun's front: its checks with libc alone (launcher/inforce), against hwloc
+check_PROGRAMS += tests/unit/test_lwkrun_front
+TESTS += tests/unit/test_lwkrun_front
+tests_unit_test_lwkrun_front_SOURCES = tests/unit/test_lwkrun_front.c \
+	launcher/inforce.c launcher/localrank.c
+tests_unit_test_lwkrun_front_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/launcher
+tests_unit_test_lwkrun_front_LDADD = $(UNIT_LIBS)

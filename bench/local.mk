@@ -10,10 +10,15 @@ noinst_PROGRAMS += bench/lwkrun_overhead
 bench_lwkrun_overhead_SOURCES = bench/lwkrun_overhead.c
 bench_lwkrun_overhead_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 bench_lwkrun_overhead_LDADD = $(HWLOC_LIBS)
-# exec_floor: a program that only execs, linked as lwkrun's front (issue 16)
-noinst_PROGRAMS += bench/exec_floor
-bench_exec_floor_SOURCES = bench/exec_floor.c
-bench_exec_floor_LDFLAGS = $(LWKRUN_FRONT_LDFLAGS)
+# exec_floor: a program that only execs, built as lwkrun's front is
+# (issue 16; launcher/local.mk)
+noinst_SCRIPTS = bench/exec_floor
+CLEANFILES += bench/exec_floor
+EXTRA_DIST += bench/exec_floor.c
+bench/exec_floor: $(srcdir)/bench/exec_floor.c Makefile
+	@$(MKDIR_P) bench
+	$(AM_V_CCLD)$(LWKRUN_FRONT_CC) $(LWKRUN_FRONT_CFLAGS) $(LWKRUN_FRONT_LDFLAGS) \
+		-o $@ $(srcdir)/bench/exec_floor.c
 # partition_bench: create+destroy cost of a native partition (issue 2)
 noinst_PROGRAMS += bench/partition_bench
 bench_partition_bench_SOURCES = bench/partition_bench.c

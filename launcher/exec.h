@@ -5,6 +5,7 @@
  *   mckernel:  mcexec -n <local size> [<instance>] PROGRAM ARGS...
  *              (all local ranks the same -n; the instance is /dev/mcosN)
  *   mos:       yod -R MPI PROGRAM ARGS...   (MPI_LOCALRANKID/MPI_LOCALNRANKS exported)
+ * (the lines themselves: exec_line.h)
  */
 #ifndef LWKRUN_EXEC_H
 #define LWKRUN_EXEC_H
@@ -12,13 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "exec_line.h"
 #include "plan.h"
-
-/* NULL-terminated vector; strings borrowed from prog and static words,
- * mcexec's count and instance (mck_os, -1: mcexec's default) written to
- * nbuf and osbuf. Free the array only. NULL on ENOMEM. */
-char **lwkrun_exec_line(enum lwk_backend_kind b, unsigned local_size, int mck_os,
-			char *const *prog, char *nbuf, char *osbuf, size_t buflen);
 
 /* argv as one line a POSIX shell would split back into the same words. */
 void lwkrun_print_argv(char *const *argv, FILE *f);

@@ -3,19 +3,21 @@
  * In a task of srun --lwk the plugin has already made, applied and exported
  * this rank's plan (inherit.h); all lwkrun has left to do is check that it
  * is in force and exec the program. The front does just that, and is built
- * for it: linked statically where the toolchain can (configure), so that no
- * dynamic loader maps and relocates libraries (libhwloc, libudev, libm,
- * json-c: about 1 ms of CPU per start on the test host), with only libc,
- * hwloc's bitmaps and liblwk's spec parser in it; no stdio, no locale, no
- * topology before the exec.
+ * for it: with libc alone (inforce.h: no hwloc, no liblwk beyond its error
+ * values and environment lookup), linked statically against musl where
+ * configure finds musl-gcc, else against the system's libc (statically where
+ * it can), so that a start maps and relocates no shared library and runs
+ * the least start-up code there is; no stdio, no locale, no topology before
+ * the exec.
  *
  * Everything else goes, unchanged (the same argv, environment and process),
  * to the full lwkrun (lwkrun-full, in the package's libexec directory),
  * which does all that lwkrun(1) describes: any option, no plan from the
  * plugin, another rank's plan (mpirun inside a step), a plan not in force,
- * the mckernel backend (whose McKernel instance is in the registry), an
- * exec that fails (the full lwkrun then says why). So the front never
- * prints anything, and never changes the process before it execs.
+ * a list not in the form the plugin prints, the mckernel backend (whose
+ * McKernel instance is in the registry), an exec that fails (the full
+ * lwkrun then says why). So the front never prints anything, and never
+ * changes the process before it execs.
  */
 #include <errno.h>
 #include <limits.h>
@@ -25,8 +27,8 @@
 #include <unistd.h>
 
 #include "env.h"
-#include "exec.h"
-#include "inherit.h"
+#include "exec_line.h"
+#include "inforce.h"
 #include "localrank.h"
 
 #ifndef LWKRUN_FULL
@@ -65,8 +67,9 @@ static void __attribute__((noreturn)) run_full(char **argv)
 int main(int argc, char **argv)
 {
 	struct lwkrun_local loc;
-	struct lwkrun_inherited in;
+	struct lwkrun_task_state now;
 	struct lwk_err err;
+	enum lwk_backend_kind backend;
 	char nbuf[16], osbuf[16], **prog, **line;
 
 	/* Options are the full lwkrun's (getopt's "+": they end at PROGRAM
@@ -91,11 +94,10 @@ int main(int argc, char **argv)
 	default:
 		run_full(argv);
 	}
-	lwkrun_inherited_init(&in);
-	if (lwkrun_inherit_check(&loc, environ, prog, &in, &err) != 1 ||
-	    in.part.backend == LWK_BACKEND_MCKERNEL)
+	lwkrun_task_state_read(&now);
+	if (lwkrun_in_force(&loc, environ, prog, &now, &backend) != 1)
 		run_full(argv);
-	line = lwkrun_exec_line(in.part.backend, loc.size, -1, prog, nbuf, osbuf, sizeof(nbuf));
+	line = lwkrun_exec_line(backend, loc.size, -1, prog, nbuf, osbuf, sizeof(nbuf));
 	if (line)
 		execvp(line[0], line);
 	run_full(argv);

@@ -17,10 +17,10 @@
  *   - native: this thread's CPU affinity is exactly LWK_RANK_CPUS and its
  *     memory policy binds it to exactly LWK_RANK_MEMS; with sched:fifo it
  *     runs SCHED_FIFO.
- * lwkrun_inherit_check makes these checks with libc and hwloc's bitmaps
- * only: the static front (front.c) runs it and execs the program itself;
- * lwkrun_plan_inherit (inherit_plan.c) turns the same checks into the plan the
- * full lwkrun runs, which binds and exports nothing (all done) and holds
+ * lwkrun_inherit_check makes these checks with hwloc's bitmaps (the static
+ * front makes the same with libc alone, on the lists as the plugin prints
+ * them: inforce.h); lwkrun_plan_inherit (inherit_plan.c) turns them into the
+ * plan the full lwkrun runs, which binds and exports nothing (all done) and holds
  * the exec line; --dry-run and --verbose, which print a plan, compute it.
  */
 #ifndef LWKRUN_INHERIT_H

@@ -1,20 +1,27 @@
 # launcher: lwkrun, the per-rank launcher (see launcher/*.h), in two programs.
-# lwkrun is the front (front.c): it takes the plugin's plan and execs, and is
-# linked statically when the toolchain can (configure: LWKRUN_FRONT_LDFLAGS,
-# hwloc's bitmaps from libhwloc.a), with no library to load at a start.
+# lwkrun is the front (front.c): it takes the plugin's plan and execs, with
+# libc alone, so configure can build it statically against musl (musl-gcc),
+# else against the system's libc (LWKRUN_FRONT_CC, _CFLAGS, _LDFLAGS): one
+# compiler call, outside libtool, whose flags are the front compiler's own
+# (installed as bin_SCRIPTS: a program built by a rule of ours).
 # Everything else it hands to lwkrun-full, installed in pkglibexecdir.
-bin_PROGRAMS += launcher/lwkrun
-launcher_lwkrun_SOURCES = \
-	launcher/front.c \
-	launcher/localrank.c launcher/localrank.h \
-	launcher/part_env.c launcher/part.h \
-	launcher/inherit.c launcher/inherit.h \
-	launcher/exec.c launcher/exec.h \
-	lwk/env.c lwk/error.c lwk/spec.c lwk/list.c
-launcher_lwkrun_CPPFLAGS = $(AM_CPPFLAGS) -DLWKRUN_FULL='"$(pkglibexecdir)/lwkrun-full"'
-launcher_lwkrun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
-launcher_lwkrun_LDFLAGS = $(LWKRUN_FRONT_LDFLAGS)
-launcher_lwkrun_LDADD = $(LWKRUN_FRONT_LIBS)
+LWKRUN_FRONT_SRC = \
+	$(srcdir)/launcher/front.c $(srcdir)/launcher/inforce.c \
+	$(srcdir)/launcher/localrank.c $(srcdir)/launcher/exec_line.c \
+	$(srcdir)/lwk/env.c $(srcdir)/lwk/error.c
+LWKRUN_FRONT_HDR = \
+	$(srcdir)/launcher/inforce.h $(srcdir)/launcher/localrank.h \
+	$(srcdir)/launcher/exec_line.h $(srcdir)/lwk/env.h $(srcdir)/lwk/error.h \
+	$(srcdir)/lwk/spec_kinds.h
+bin_SCRIPTS = launcher/lwkrun
+CLEANFILES += launcher/lwkrun
+EXTRA_DIST += launcher/front.c launcher/inforce.c launcher/inforce.h
+launcher/lwkrun: $(LWKRUN_FRONT_SRC) $(LWKRUN_FRONT_HDR) Makefile
+	@$(MKDIR_P) launcher
+	$(AM_V_CCLD)$(LWKRUN_FRONT_CC) $(LWKRUN_FRONT_CFLAGS) \
+		-I$(srcdir)/lwk -I$(srcdir)/launcher \
+		-DLWKRUN_FULL='"$(pkglibexecdir)/lwkrun-full"' \
+		$(LWKRUN_FRONT_LDFLAGS) -o $@ $(LWKRUN_FRONT_SRC)
 
 pkglibexec_PROGRAMS += launcher/lwkrun-full
 launcher_lwkrun_full_SOURCES = \
@@ -22,7 +29,7 @@ launcher_lwkrun_full_SOURCES = \
 	launcher/localrank.c launcher/localrank_pmix.c launcher/localrank.h \
 	launcher/part_env.c launcher/part.c launcher/part.h \
 	launcher/plan.c launcher/plan.h \
-	launcher/exec.c launcher/apply.c launcher/exec.h \
+	launcher/exec.c launcher/exec_line.c launcher/apply.c launcher/exec.h launcher/exec_line.h \
 	launcher/inherit.c launcher/inherit_plan.c launcher/inherit.h \
 	launcher/bundle.c launcher/bundle.h \
 	launcher/container.c launcher/container.h

@@ -1,12 +1,13 @@
 /* Local rank discovery from the launchers' environment variables
  * (localrank.h); PMIx and the order of sources are in localrank_pmix.c.
- * libc and liblwk's environment lookup only: the static front links it. */
+ * libc and liblwk's environment lookup only (no hwloc): the static front
+ * links it. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "env.h"
 #include "localrank.h"
-#include "rank.h"
 
 const char *lwkrun_getenv(char *const *envp, const char *name)
 {

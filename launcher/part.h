@@ -40,7 +40,7 @@ void lwkrun_part_fini(struct lwkrun_part *p);
  * is unset (its nodes are those of LWK_CPUS); NULL makes that an error. */
 int lwkrun_part_from_env(const struct lwk_topo *tp, char *const *envp,
 			 struct lwkrun_part *out, struct lwk_err *err);
-/* The variables alone (part_env.c, which the static front links): as
+/* The variables alone (part_env.c): as
  * lwkrun_part_from_env, but LWK_MEMS unset leaves out->mems empty and a
  * mckernel partition's instance unknown (mck_os -1). */
 int lwkrun_part_read_env(char *const *envp, struct lwkrun_part *out, struct lwk_err *err);

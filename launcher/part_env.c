@@ -1,6 +1,5 @@
 /* The partition from the LWK_* variables alone (part.h): libc, hwloc's
- * bitmaps and liblwk's spec parser, no topology and no registry, so that
- * the static front (front.c) can link it. */
+ * bitmaps and liblwk's spec parser, no topology and no registry. */
 #include <errno.h>
 #include <string.h>
 

@@ -1,9 +1,9 @@
-/* lwk_envp_get (rank.h): on its own, so that a program that needs only the
- * environment lookup (lwkrun's static front, launcher/front.c) does not
- * link the rank planner and, through it, hwloc's topology code. */
+/* lwk_envp_get (env.h): on its own, so that a program that needs only the
+ * environment lookup (lwkrun's static front, launcher/front.c) links
+ * neither the rank planner nor hwloc. */
 #include <string.h>
 
-#include "rank.h"
+#include "env.h"
 
 const char *lwk_envp_get(void *ctx, const char *name)
 {

@@ -27,14 +27,12 @@
 
 #include <stdbool.h>
 
+#include "env.h"
 #include "spec.h"
 #include "topo.h"
 
-/* What the rank's program is told about its share. */
-#define LWK_ENV_LOCAL_RANK	"LWK_LOCAL_RANK"
-#define LWK_ENV_LOCAL_SIZE	"LWK_LOCAL_SIZE"
-#define LWK_ENV_RANK_CPUS	"LWK_RANK_CPUS"
-#define LWK_ENV_RANK_MEMS	"LWK_RANK_MEMS"
+/* What the rank's program is told about its share: LWK_LOCAL_RANK/SIZE,
+ * LWK_RANK_CPUS/MEMS (env.h). */
 
 #define LWK_RANK_MAX_ENV 16
 
@@ -42,9 +40,7 @@
  * NULL when unset. The string needs to stay valid only until the next call. */
 typedef const char *(*lwk_getenv_fn)(void *ctx, const char *name);
 
-/* lwk_getenv_fn over an envp array: ctx is a NULL-terminated char *const *
- * of "NAME=VALUE" strings. */
-const char *lwk_envp_get(void *ctx, const char *name);
+/* lwk_envp_get (env.h) is the lwk_getenv_fn over an envp array. */
 
 struct lwk_rank_req {
 	enum lwk_backend_kind backend;	/* native, mckernel or mos */

@@ -20,6 +20,7 @@
 #include <hwloc.h>
 
 #include "error.h"
+#include "spec_kinds.h"
 
 #define LWK_SPEC_MAX 1024	/* longest accepted spec, bytes */
 
@@ -36,11 +37,6 @@ enum lwk_key {
 
 enum lwk_amount { LWK_AMOUNT_COUNT, LWK_AMOUNT_PERCENT, LWK_AMOUNT_ALL };
 enum lwk_mem_unit { LWK_MEM_BYTES, LWK_MEM_PERCENT };
-enum lwk_pages { LWK_PAGES_4K, LWK_PAGES_2M, LWK_PAGES_1G };
-enum lwk_sched { LWK_SCHED_NORMAL, LWK_SCHED_FIFO };
-enum lwk_backend_kind {
-	LWK_BACKEND_AUTO, LWK_BACKEND_NATIVE, LWK_BACKEND_MCKERNEL, LWK_BACKEND_MOS
-};
 
 struct lwk_spec {
 	bool none;		/* "none": explicitly no LWK */

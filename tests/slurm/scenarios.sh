@@ -810,7 +810,7 @@ sc_irq_report() {
 	t_eq "$CFG irq_report: the step exits 0" 0 "$RC"
 	c=$(field lwkcpus "$(lines lwk= "$OUT")")
 	src=$(printf '%s\n' "$err" | grep "^  cpu $c sources: ")
-	t_match "$CFG irq_report: the report names LWK CPU $c's sources" "^  cpu $c sources: [^ ]+ [0-9,]+" "$src"
+	t_match "$CFG irq_report: the report names LWK CPU $c's sources" "^  cpu $c sources: (softirq )?[^ ]+ [0-9,]+" "$src"
 	said=$(printf '%s\n' "$err" | grep -c '^lwk: job [0-9]* step 0: unmovable IRQs on LWK CPUs')
 	case $hit in
 	*",$c,"*)

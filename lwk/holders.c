@@ -101,10 +101,10 @@ int lwk_partition_join(const char *statedir, const char *id, const char *owner,
 		goto out;
 	}
 	if (p.state != LWK_PART_LIVE || lwk_partition_stale_boot(&p)) {
-		lwk_err_set(err, EBUSY, "partition %s of %s is %s, not live: it cannot be joined "
-			    "(lwkpart reap --owner %s undoes it)", id, p.owner,
-			    lwk_partition_stale_boot(&p) ? "stale" : lwk_part_state_name(p.state),
-			    p.owner);
+		/* under the lock a record not live is one its creator or destroyer
+		 * left when it died (or of an earlier boot): nothing to join;
+		 * lwk_partition_create undoes it and makes the partition anew */
+		rc = 0;
 		goto out;
 	}
 	if (lwk_holders_add(p.holders, sizeof(p.holders), holder) < 0) {
@@ -155,9 +155,12 @@ int lwk_partition_leave(const char *statedir, const char *owner, const char *hol
 
 		if (strcmp(p->owner, owner))
 			continue;
-		if (lwk_holders_del(p->holders, holder) && lwk_registry_put(&reg, p, err) < 0)
+		/* the last holder stays named until the partition is gone: a
+		 * teardown cut short is its to finish, not another daemon's */
+		if (strcmp(p->holders, holder) && lwk_holders_del(p->holders, holder) &&
+		    lwk_registry_put(&reg, p, err) < 0)
 			goto out;
-		if (p->holders[0]) {
+		if (p->holders[0] && strcmp(p->holders, holder)) {
 			(*kept)++;
 			if (by && bylen)
 				snprintf(by, bylen, "%s", p->holders);

@@ -134,16 +134,19 @@ int lwk_holders_add(char *list, size_t len, const char *h);
 bool lwk_holders_del(char *list, const char *h);
 
 /* holder joins the live partition id of owner: 1 if joined (out, if not
- * NULL, gets the record), 0 if there is no partition id (the caller makes
- * it with req.holder), -1 if there is one that holder cannot join (another
- * owner, another spec when spec is not NULL, or not live), err saying which. */
+ * NULL, gets the record), 0 if there is no live partition id (the caller
+ * makes it with req.holder; lwk_partition_create first undoes a record a
+ * dead creator left), -1 if there is one that holder cannot join (another
+ * owner, or another spec when spec is not NULL), err saying which. */
 int lwk_partition_join(const char *statedir, const char *id, const char *owner,
 		       const char *spec, const char *holder, struct lwk_partition *out,
 		       struct lwk_err *err);
 
 /* holder leaves every partition of owner. *kept gets how many of them
  * still have other holders: those are not the caller's to reap (by, if
- * not NULL, gets their holders). A partition without holders is not kept. */
+ * not NULL, gets their holders). A partition without holders, or held by
+ * holder alone, is not kept; the last holder stays recorded until the
+ * partition is gone, so that a teardown cut short stays its own. */
 int lwk_partition_leave(const char *statedir, const char *owner, const char *holder,
 			unsigned *kept, char *by, size_t bylen, struct lwk_err *err);
 

@@ -5,6 +5,7 @@ lwk_liblwk_la_SOURCES += \
 	lwk/sysfile.c lwk/sysfile.h \
 	lwk/registry.c lwk/registry.h \
 	lwk/partition.c \
+	lwk/holders.c \
 	lwk/native.c lwk/native.h \
 	lwk/native_plan.c \
 	lwk/native_node.c \

@@ -303,6 +303,13 @@ static int fill_partition(const struct lwk_create_req *req, const struct lwk_bac
 	}
 	if (req->note && !strpbrk(req->note, "\n\r"))
 		snprintf(p->note, sizeof(p->note), "%s", req->note);
+	if (req->holder) {
+		if (!lwk_holder_valid(req->holder))
+			return lwk_err_set(err, EINVAL, "bad holder name '%.64s': use letters, digits, "
+					   "'.', '_' and '-', at most %d characters", req->holder,
+					   LWK_ID_MAX - 1);
+		snprintf(p->holders, sizeof(p->holders), "%s", req->holder);
+	}
 	return 0;
 }
 

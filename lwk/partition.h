@@ -22,6 +22,7 @@
 #include "spec.h"
 
 #define LWK_ID_MAX 64
+#define LWK_HOLDERS_MAX 192	/* "a,b,...": the names of a partition's holders */
 
 enum lwk_part_state { LWK_PART_CREATING, LWK_PART_LIVE, LWK_PART_DESTROYING };
 
@@ -50,6 +51,8 @@ struct lwk_partition {
 	time_t created;
 	char cgroup[256];		/* native: its cpuset directory */
 	char note[256];			/* remarks from creation, e.g. why not exclusive */
+	char holders[LWK_HOLDERS_MAX];	/* comma-separated names of the daemons using
+					 * it (lwk_partition_join); "" if none recorded */
 	char boot_id[40];		/* kernel boot it was made in: after a reboot the
 					 * record is stale and reap drops it, undoing nothing */
 	unsigned nsteps;
@@ -70,6 +73,7 @@ struct lwk_create_req {
 	const char *spec;		/* canonical spec text, for the record */
 	const char *note;		/* NULL or one line the caller wants in the
 					 * record's note (e.g. lwk_place_irq's) */
+	const char *holder;		/* NULL, or its first holder (lwk_holder_valid) */
 };
 
 /* Creates the partition. On failure everything done so far is undone and
@@ -113,6 +117,38 @@ void lwk_partition_list_free(struct lwk_partition *arr, size_t n);
 int lwk_reap(const char *statedir, const char *owner, bool stale,
 	     bool (*owner_alive)(const char *owner), unsigned *count,
 	     struct lwk_err *err);
+
+/* Holders. Where several execution daemons of one job share a kernel (two
+ * PBS MoMs on one machine, as Slurm's emulated nodes), the job gets one
+ * partition there, not one per daemon: the first makes it naming itself as
+ * its holder, the others join it, and each leaves at its end; the partition
+ * is torn down when the last holder has left. On a node with one daemon per
+ * kernel the partition has a single holder and this changes nothing.
+ * A holder name is [A-Za-z0-9._-]+, shorter than LWK_ID_MAX. */
+bool lwk_holder_valid(const char *h);
+bool lwk_holders_has(const char *list, const char *h);
+/* Adds h to the comma-separated list (of size len) unless it is there;
+ * -1 if it does not fit. */
+int lwk_holders_add(char *list, size_t len, const char *h);
+/* Removes h; false if it was not there. */
+bool lwk_holders_del(char *list, const char *h);
+
+/* holder joins the live partition id of owner: 1 if joined (out, if not
+ * NULL, gets the record), 0 if there is no live partition id (the caller
+ * makes it with req.holder; lwk_partition_create first undoes a record a
+ * dead creator left), -1 if there is one that holder cannot join (another
+ * owner, or another spec when spec is not NULL), err saying which. */
+int lwk_partition_join(const char *statedir, const char *id, const char *owner,
+		       const char *spec, const char *holder, struct lwk_partition *out,
+		       struct lwk_err *err);
+
+/* holder leaves every partition of owner. *kept gets how many of them
+ * still have other holders: those are not the caller's to reap (by, if
+ * not NULL, gets their holders). A partition without holders, or held by
+ * holder alone, is not kept; the last holder stays recorded until the
+ * partition is gone, so that a teardown cut short stays its own. */
+int lwk_partition_leave(const char *statedir, const char *owner, const char *holder,
+			unsigned *kept, char *by, size_t bylen, struct lwk_err *err);
 
 /* What this node can do. */
 struct lwk_node_status {

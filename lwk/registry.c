@@ -214,6 +214,8 @@ char *lwk_record_format(const struct lwk_partition *p)
 	sb_printf(&b, "created=%lld\n", (long long)p->created);
 	sb_value(&b, "cgroup", p->cgroup);
 	sb_value(&b, "note", p->note);
+	if (p->holders[0])
+		sb_value(&b, "holders", p->holders);
 	for (unsigned i = 0; i < p->nsteps && i < LWK_STEPS_MAX; i++) {
 		char line[sizeof(p->step[i].name) + sizeof(p->step[i].arg) + 2];
 
@@ -311,6 +313,8 @@ static int parse_line(struct lwk_partition *p, const char *key, const char *v)
 		return copy_field(p->cgroup, sizeof(p->cgroup), v);
 	if (!strcmp(key, "note"))
 		return copy_field(p->note, sizeof(p->note), v);
+	if (!strcmp(key, "holders"))
+		return copy_field(p->holders, sizeof(p->holders), v);
 	if (!strcmp(key, "step")) {
 		struct lwk_step *s;
 		const char *sp = strchr(v, ' ');

@@ -43,8 +43,11 @@ static const char usage_text[] =
 	"         [--owner OWNER] [--backend native|mckernel|mos]\n"
 	"                              make a partition (prints its id)\n"
 	"  create --spec SPEC --alloc LIST|--alloc-count N [--user NAME] [--id NAME]\n"
-	"         [--owner OWNER]      a job's partition from a user's spec, placed on\n"
-	"                              the job's CPUs here (LIST, or N free CPUs)\n"
+	"         [--owner OWNER] [--holder NAME]\n"
+	"                              a job's partition from a user's spec, placed on\n"
+	"                              the job's CPUs here (LIST, or N free CPUs); with\n"
+	"                              --holder, joins partition ID of OWNER if it is\n"
+	"                              live here (daemons of one job on one kernel)\n"
 	"  check-spec [--user NAME] SPEC\n"
 	"                              check a user's spec against the site policy\n"
 	"                              (prints it in canonical form)\n"
@@ -52,9 +55,11 @@ static const char usage_text[] =
 	"  show ID                     one partition in detail\n"
 	"  attach ID PID               move process PID into partition ID\n"
 	"  destroy ID                  tear partition ID down\n"
-	"  reap [--job ID|--owner OWNER] [--stale]\n"
+	"  reap [--job ID|--owner OWNER [--holder NAME]] [--stale]\n"
 	"                              undo abandoned partitions (and those of a job,\n"
-	"                              or whose owner is gone) and restore the node\n"
+	"                              or whose owner is gone) and restore the node;\n"
+	"                              with --holder, NAME leaves OWNER's partitions\n"
+	"                              and they go only once no other holder is left\n"
 	"\n"
 	"Options:\n"
 	"  --statedir DIR  partition registry (default: statedir of lwk.conf, else " LWK_STATEDIR ")\n"
@@ -456,6 +461,48 @@ out:
 	return rc;
 }
 
+/* The canonical form of a user's spec (site defaults filled in), as
+ * place_spec records it: what a joining holder must have asked for too. */
+static int canon_spec(const char *text, const char *user, char *spec, size_t len)
+{
+	struct lwk_spec sp;
+	struct lwk_err err = { 0 };
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+
+	if (user_ids(user, &uid, &gid))
+		return -1;
+	if (lwk_spec_check(&pol, text, uid, gid, &sp, &err) < 0)
+		return fail(&err), -1;
+	lwk_spec_format(&sp, spec, len);
+	lwk_spec_fini(&sp);
+	return 0;
+}
+
+/* --holder: joins the live partition id of owner (1, its id printed), or
+ * says there is none to join (0: the caller makes it), or fails (-1). */
+static int join(const char *id, const char *owner, const char *spectext, const char *user,
+		const char *holder)
+{
+	struct lwk_err err = { 0 };
+	struct lwk_partition p;
+	char spec[LWK_SPEC_MAX];
+	int rc;
+
+	if (spectext && canon_spec(spectext, user, spec, sizeof(spec)))
+		return -1;
+	lwk_partition_init(&p);
+	rc = lwk_partition_join(statedir, id, owner, spectext ? spec : NULL, holder, &p, &err);
+	if (rc < 0)
+		fail(&err);
+	if (rc > 0) {
+		fprintf(stderr, "lwkpart: %s: joined (holders %s)\n", p.id, p.holders);
+		printf("%s\n", p.id);
+	}
+	lwk_partition_fini(&p);
+	return rc;
+}
+
 static int cmd_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -470,8 +517,10 @@ static int cmd_create(int argc, char **argv)
 		{ "alloc", required_argument, NULL, 'a' },
 		{ "alloc-count", required_argument, NULL, 'A' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "holder", required_argument, NULL, 'H' },
 		{ 0 }
 	};
+	const char *holder = NULL;
 	const char *cpus = NULL, *cores = NULL, *mem = NULL, *pages = "2m", *id = NULL;
 	const char *owner = NULL, *backend = "auto";
 	const char *spectext = NULL, *alloc = NULL, *alloc_count = NULL, *user = NULL;
@@ -500,6 +549,7 @@ static int cmd_create(int argc, char **argv)
 		case 'a': alloc = optarg; break;
 		case 'A': alloc_count = optarg; break;
 		case 'u': user = optarg; break;
+		case 'H': holder = optarg; break;
 		default:
 			return failf("create: unknown option or missing value '%s': see lwkpart --help",
 				     argv[optind - 1]);
@@ -519,9 +569,22 @@ static int cmd_create(int argc, char **argv)
 		return failf("create: give exactly one of --cpus LIST and --cores N");
 	}
 
+	if (holder) {
+		if (!id || !owner)
+			return failf("create: --holder joins partition --id of --owner: give both");
+		if (!lwk_holder_valid(holder))
+			return failf("create: '--holder %s': use letters, digits, '.', '_' and '-', "
+				     "at most %d characters", holder, LWK_ID_MAX - 1);
+		owner = owner_arg(owner, ownbuf, sizeof(ownbuf));
+		c = join(id, owner, spectext, user, holder);
+		if (c)
+			return c < 0 ? 1 : 0;
+	}
+
 	lwk_placement_init(&pl);
 	lwk_partition_init(&out);
 	req.statedir = statedir;
+	req.holder = holder;
 	req.allowed = pol.backends;	/* auto picks among what lwk.conf allows */
 	req.id = id;
 	req.owner = owner_arg(owner, ownbuf, sizeof(ownbuf));
@@ -606,6 +669,14 @@ static int cmd_create(int argc, char **argv)
 		}
 	}
 	if (lwk_partition_create(&req, &out, &err) < 0) {
+		/* another holder of the same job made it meanwhile: join it */
+		if (holder && err.code == EEXIST) {
+			c = join(id, req.owner, spectext, user, holder);
+			rc = c > 0 ? 0 : 1;
+			if (!c)
+				fail(&err);
+			goto out;
+		}
 		fail(&err);
 		goto out;
 	}
@@ -723,6 +794,7 @@ static void show_json(const struct lwk_partition *p, bool detail)
 	json_kraw(&f, "created", num);
 	json_kv(&f, "spec", p->spec);
 	json_kv(&f, "note", p->note);
+	json_kv(&f, "holders", p->holders);
 	if (detail) {
 		printf(", \"steps\": [");
 		for (unsigned i = 0; i < p->nsteps; i++) {
@@ -841,6 +913,8 @@ static int cmd_show(int argc, char **argv)
 			be->describe(&p, kv_text, NULL);
 		if (p.note[0])
 			kv_text(NULL, "note", p.note);
+		if (p.holders[0])
+			kv_text(NULL, "holders", p.holders);
 		for (unsigned i = 0; i < p.nsteps; i++) {
 			char k[48];
 
@@ -889,9 +963,11 @@ static int cmd_reap(int argc, char **argv)
 		{ "job", required_argument, NULL, 'j' },
 		{ "owner", required_argument, NULL, 'o' },
 		{ "stale", no_argument, NULL, 's' },
+		{ "holder", required_argument, NULL, 'H' },
 		{ 0 }
 	};
-	const char *owner = NULL;
+	const char *owner = NULL, *holder = NULL;
+	char by[LWK_HOLDERS_MAX];
 	char ownbuf[LWK_ID_MAX + 8];
 	struct lwk_err err = { 0 };
 	bool stale = false;
@@ -910,6 +986,7 @@ static int cmd_reap(int argc, char **argv)
 			break;
 		case 'o': owner = owner_arg(optarg, ownbuf, sizeof(ownbuf)); break;
 		case 's': stale = true; break;
+		case 'H': holder = optarg; break;
 		default:
 			return failf("reap: unknown option or missing value '%s': see lwkpart --help",
 				     argv[optind - 1]);
@@ -917,6 +994,18 @@ static int cmd_reap(int argc, char **argv)
 	}
 	if (optind < argc)
 		return failf("reap: unexpected argument '%s': see lwkpart --help", argv[optind]);
+	if (holder && !owner)
+		return failf("reap: --holder NAME leaves the partitions of --owner OWNER: give both");
+	if (holder) {
+		if (lwk_partition_leave(statedir, owner, holder, &count, by, sizeof(by), &err) < 0)
+			return fail(&err);
+		if (count) {
+			/* still used by another holder on this kernel: not ours to undo */
+			fprintf(stderr, "lwkpart: %s left the partition of %s; kept for %s\n", holder,
+				owner, by);
+			owner = NULL;
+		}
+	}
 	/* An owner's partitions are reaped when its job ends: keep their noise
 	 * reports first (report_dir in lwk.conf); a failure only warns. */
 	if (owner && lwk_report_write(statedir, owner, pol.report_dir, &count, &err) < 0)

@@ -11,7 +11,10 @@
 #                              a bad spec rejects qsub with its one lwk: line;
 #                              the spec goes to the MoMs in LWK_PBS_SPEC
 #   execjob_begin    (each host) lwkpart create --spec SPEC --alloc-count N
-#                              (N: the job's ncpus on this host); a job with
+#                              --holder MOM (N: the job's ncpus on this host;
+#                              MOM: this MoM's name); a MoM sharing its kernel
+#                              with another MoM of the job joins the job's
+#                              partition there (lwkpart decides); a job with
 #                              a pbs_cgroups cpuset is refused; a failure is
 #                              kept for execjob_launch
 #   execjob_launch   (each task) LWK_* variables for the job; a task whose
@@ -20,10 +23,13 @@
 #                              partition failed runs a one-line error instead
 #   execjob_attach   (each host) pbs_attach ... lwkrun ./sim (under mpirun):
 #                              the attaching process goes into the partition
-#   execjob_epilogue (first host) reap: noise report to report_dir and onto
-#                              the job's stderr; partition destroyed
-#   execjob_end      (each host) reap: partition destroyed, node restored
+#   execjob_epilogue (first host) reap --holder MOM: this MoM leaves the
+#                              partition; the last holder to leave destroys
+#                              it (noise report to report_dir, and onto the
+#                              job's stderr when that is this MoM)
+#   execjob_end      (each host) the same: partition destroyed, node restored
 #   exechost_startup (each host) reap partitions of jobs this MoM no longer has
+#                              (those it holds, or that have no holder)
 #   exechost_periodic (each host) the same, every `freq` seconds: a job
 #                              deleted while its partition was being made
 #                              gets no execjob_end on this host
@@ -120,12 +126,20 @@ def job_spec(job):
     return None
 
 
+def holder():
+    """This MoM's name among a partition's holders (lwkpart's grammar)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", str(pbs.get_local_nodename()))[:63] or "mom"
+
+
 def part_id(jobid):
     return ID + re.sub(r"[^A-Za-z0-9._-]", "_", str(jobid))
 
 
 def note(jobid, kind):
-    return os.path.join(CONF["state"], re.sub(r"[^A-Za-z0-9._-]", "_", str(jobid)) + "." + kind)
+    """This MoM's note on a job: per MoM, as MoMs on one kernel share the
+    state folder (the hook's configuration is the server's)."""
+    return os.path.join(CONF["state"], "%s.%s.%s" % (
+        re.sub(r"[^A-Za-z0-9._-]", "_", str(jobid)), holder(), kind))
 
 
 def my_names():
@@ -213,7 +227,8 @@ def on_begin(e):
         rc, out, err = lwkpart("create", "--spec", spec,
                                "--alloc-count", str(max(local_ncpus(j), 1)),
                                "--user", str(j.euser),
-                               "--id", part_id(j.id), "--owner", OWNER + str(j.id))
+                               "--id", part_id(j.id), "--owner", OWNER + str(j.id),
+                               "--holder", holder())
     if rc != 0:
         msg = first_lwk_line(err, "lwk: cannot provision the LWK partition")
         msg = "%s (job %s on %s)" % (msg, j.id, host)
@@ -221,7 +236,8 @@ def on_begin(e):
         with open(note(j.id, "err"), "w") as f:
             f.write(msg + "\n")
         return
-    pbs.logmsg(pbs.LOG_DEBUG, "lwk: job %s: partition %s" % (j.id, out.strip()))
+    joined = " (joined: %s)" % err.strip() if "joined" in err else ""
+    pbs.logmsg(pbs.LOG_DEBUG, "lwk: job %s: partition %s%s" % (j.id, out.strip(), joined))
 
 
 def lwkrun_in(argv):
@@ -304,8 +320,9 @@ def on_attach(e):
 
 
 def reap(jobid):
-    """Destroys the job's partition here; the noise report text, if any."""
-    rc, _, err = lwkpart("reap", "--owner", OWNER + str(jobid))
+    """This MoM leaves the job's partition here; the last holder to leave
+    destroys it. The noise report text, if this call wrote one."""
+    rc, _, err = lwkpart("reap", "--owner", OWNER + str(jobid), "--holder", holder())
     for k in ("err", "rank"):
         try:
             os.unlink(note(jobid, k))
@@ -346,7 +363,9 @@ def on_end(e):
 def reap_orphans(known=()):
     """Reaps the pbs: partitions of jobs this MoM does not have: neither in
     `known` (the event's job list) nor in mom_priv/jobs. The list is read
-    first: a job that arrives later has its job file before its partition."""
+    first: a job that arrives later has its job file before its partition.
+    Only partitions this MoM holds, or that have no holder: a MoM sharing
+    the kernel with others leaves theirs alone."""
     rc, out, _ = lwkpart("--json", "list")
     if rc != 0:
         return
@@ -354,6 +373,9 @@ def reap_orphans(known=()):
     for p in json.loads(out):
         owner = p.get("owner", "")
         if not owner.startswith(OWNER):
+            continue
+        holders = [h for h in p.get("holders", "").split(",") if h]
+        if holders and holder() not in holders:
             continue
         jobid = owner[len(OWNER):]
         if jobid in known or os.path.exists(os.path.join(jobs, jobid + ".JB")):

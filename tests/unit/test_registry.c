@@ -59,6 +59,7 @@ static void sample(struct lwk_partition *p, const char *id)
 	p->created = 1700000000;
 	snprintf(p->cgroup, sizeof(p->cgroup), NOCG);
 	snprintf(p->note, sizeof(p->note), "exclusive: no (overlaps cpuset /slurm)");
+	snprintf(p->holders, sizeof(p->holders), "pbshost,pbsn2");
 	p->nsteps = 2;
 	snprintf(p->step[0].name, sizeof(p->step[0].name), "cpuset");
 	snprintf(p->step[0].arg, sizeof(p->step[0].arg), "v1 " NOCG);
@@ -85,6 +86,7 @@ static void assert_same(const struct lwk_partition *a, const struct lwk_partitio
 	ck_assert_int_eq(a->created, b->created);
 	ck_assert_str_eq(a->cgroup, b->cgroup);
 	ck_assert_str_eq(a->note, b->note);
+	ck_assert_str_eq(a->holders, b->holders);
 	ck_assert_uint_eq(a->nsteps, b->nsteps);
 	for (unsigned i = 0; i < a->nsteps; i++) {
 		ck_assert_str_eq(a->step[i].name, b->step[i].name);
@@ -474,6 +476,93 @@ START_TEST(test_reap_owner_alive)
 }
 END_TEST
 
+/* The holder list: whole items only, order kept, no duplicates. */
+START_TEST(test_holders_list)
+{
+	char l[LWK_HOLDERS_MAX] = "";
+	char small[8] = "";
+
+	ck_assert(!lwk_holder_valid("a,b"));
+	ck_assert(!lwk_holder_valid(""));
+	ck_assert(lwk_holder_valid("pbsn2"));
+	ck_assert_int_eq(lwk_holders_add(l, sizeof(l), "n1"), 0);
+	ck_assert_int_eq(lwk_holders_add(l, sizeof(l), "n10"), 0);
+	ck_assert_int_eq(lwk_holders_add(l, sizeof(l), "n1"), 0);
+	ck_assert_str_eq(l, "n1,n10");
+	ck_assert(lwk_holders_has(l, "n10"));
+	ck_assert(!lwk_holders_has(l, "n"));
+	ck_assert(!lwk_holders_has(l, "10"));
+	ck_assert(!lwk_holders_del(l, "n"));
+	ck_assert(lwk_holders_del(l, "n10"));
+	ck_assert_str_eq(l, "n1");
+	ck_assert_int_eq(lwk_holders_add(l, sizeof(l), "a"), 0);
+	ck_assert_int_eq(lwk_holders_add(l, sizeof(l), "b"), 0);
+	ck_assert(lwk_holders_del(l, "a"));
+	ck_assert_str_eq(l, "n1,b");
+	ck_assert(lwk_holders_del(l, "n1"));
+	ck_assert_str_eq(l, "b");
+	ck_assert(lwk_holders_del(l, "b"));
+	ck_assert_str_eq(l, "");
+	ck_assert_int_eq(lwk_holders_add(small, sizeof(small), "abc"), 0);
+	ck_assert_int_eq(lwk_holders_add(small, sizeof(small), "defg"), -1);
+	ck_assert_str_eq(small, "abc");
+}
+END_TEST
+
+/* Join and leave: a second holder joins a live partition of the same owner
+ * and spec, never another's or a half-made one; leaving keeps it while
+ * another holder is left. Records only: the node is not touched. */
+START_TEST(test_holders_join_leave)
+{
+	struct lwk_registry r;
+	struct lwk_partition p, got;
+	struct lwk_err err = { 0 };
+	char by[LWK_HOLDERS_MAX];
+	unsigned kept;
+
+	ck_assert_int_eq(lwk_registry_open(&r, dir, false, &err), 0);
+	sample(&p, "pbs.7.h");
+	snprintf(p.owner, sizeof(p.owner), "pbs:7.h");
+	snprintf(p.holders, sizeof(p.holders), "pbshost");
+	ck_assert_int_eq(lwk_registry_put(&r, &p, &err), 0);
+	lwk_partition_init(&got);
+
+	ck_assert_int_eq(lwk_partition_join(dir, "pbs.8.h", "pbs:8.h", NULL, "pbsn2", &got, &err), 0);
+	ck_assert_int_eq(lwk_partition_join(dir, "pbs.7.h", "pbs:9.h", NULL, "pbsn2", &got, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "belongs to 'pbs:7.h'"));
+	ck_assert_int_eq(lwk_partition_join(dir, "pbs.7.h", "pbs:7.h", "cores:3", "pbsn2", &got, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "same"));
+	ck_assert_int_eq(lwk_partition_join(dir, "pbs.7.h", "pbs:7.h", "bad,holder", "a,b", &got, &err), -1);
+	ck_assert_msg(lwk_partition_join(dir, "pbs.7.h", "pbs:7.h", "cores:2,mem:4G", "pbsn2", &got,
+					 &err) == 1, "%s", err.msg);
+	ck_assert_str_eq(got.holders, "pbshost,pbsn2");
+	ck_assert(hwloc_bitmap_isequal(got.cpus, p.cpus));
+	ck_assert_int_eq(lwk_partition_join(dir, "pbs.7.h", "pbs:7.h", NULL, "pbsn2", NULL, &err), 1);
+	ck_assert_int_eq(lwk_partition_get(dir, "pbs.7.h", &got, &err), 0);
+	ck_assert_str_eq(got.holders, "pbshost,pbsn2");	/* once each */
+
+	ck_assert_int_eq(lwk_partition_leave(dir, "pbs:7.h", "pbshost", &kept, by, sizeof(by), &err), 0);
+	ck_assert_uint_eq(kept, 1);
+	ck_assert_str_eq(by, "pbsn2");
+	ck_assert_int_eq(lwk_partition_leave(dir, "pbs:7.h", "pbshost", &kept, by, sizeof(by), &err), 0);
+	ck_assert_uint_eq(kept, 1);	/* a second leave changes nothing */
+	ck_assert_int_eq(lwk_partition_leave(dir, "pbs:7.h", "pbsn2", &kept, by, sizeof(by), &err), 0);
+	ck_assert_uint_eq(kept, 0);
+	ck_assert_int_eq(lwk_partition_get(dir, "pbs.7.h", &got, &err), 0);
+	ck_assert_str_eq(got.holders, "pbsn2");	/* the last stays until it is gone */
+	ck_assert_int_eq(lwk_partition_leave(dir, "pbs:7.h", "pbshost", &kept, by, sizeof(by), &err), 0);
+	ck_assert_uint_eq(kept, 1);	/* not pbshost's to tear down any more */
+
+	/* a half-made partition (its creator died: the lock is free) is not
+	 * joined: the caller makes the partition, and create undoes it first */
+	p.state = LWK_PART_CREATING;
+	ck_assert_int_eq(lwk_registry_put(&r, &p, &err), 0);
+	ck_assert_int_eq(lwk_partition_join(dir, "pbs.7.h", "pbs:7.h", NULL, "pbsn2", &got, &err), 0);
+	lwk_partition_fini(&got);
+	lwk_partition_fini(&p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("registry");
@@ -492,6 +581,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_reap_records);
 	tcase_add_test(tc, test_reap_owner_alive);
 	tcase_add_test(tc, test_torn_records);
+	tcase_add_test(tc, test_holders_list);
+	tcase_add_test(tc, test_holders_join_leave);
 	suite_add_tcase(s, tc);
 	return s;
 }

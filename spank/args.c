@@ -4,6 +4,9 @@
  *                     default file is fine, a missing conf= file is not)
  *   backend=LIST      backends users may ask for (lwk.conf "backends")
  *   default=SPEC      items used where a user's spec omits them
+ *   lwkrun=PATH       the lwkrun put in front of the programs of mckernel
+ *                     and mos steps (absolute; default LWK_LWKRUN_PATH,
+ *                     configure's $(bindir)/lwkrun)
  *   min_linux_cores=N, statedir=DIR, and every other lwk.conf key
  * The file is read first whatever the argument order, so arguments win.
  * Anything else is an error naming the argument.
@@ -20,6 +23,7 @@ int lwk_args_parse(struct lwk_plugin *pl, int ac, char **av, struct lwk_err *err
 	int explicit_conf = 0, i;
 
 	lwk_policy_init(&pl->pol);
+	snprintf(pl->lwkrun, sizeof(pl->lwkrun), "%s", LWK_LWKRUN_PATH);
 	for (i = 0; i < ac; i++) {
 		if (strncmp(av[i], "conf=", 5) == 0) {
 			conf = av[i] + 5;
@@ -44,7 +48,7 @@ int lwk_args_parse(struct lwk_plugin *pl, int ac, char **av, struct lwk_err *err
 
 		if (!eq || eq == av[i])
 			return lwk_err_set(err, EINVAL,
-					   "'%s': arguments are key=value (conf, backend, default, min_linux_cores, statedir, ...)",
+					   "'%s': arguments are key=value (conf, backend, default, lwkrun, min_linux_cores, statedir, ...)",
 					   av[i]);
 		n = (size_t)(eq - av[i]);
 		if (n >= sizeof(key))
@@ -53,6 +57,17 @@ int lwk_args_parse(struct lwk_plugin *pl, int ac, char **av, struct lwk_err *err
 		key[n] = '\0';
 		if (strcmp(key, "conf") == 0)
 			continue;
+		if (strcmp(key, "lwkrun") == 0) {
+			if (eq[1] != '/')
+				return lwk_err_set(err, EINVAL,
+						   "'%s': lwkrun= needs the absolute path of lwkrun (e.g. lwkrun=%s)",
+						   av[i], LWK_LWKRUN_PATH);
+			if (strlen(eq + 1) >= sizeof(pl->lwkrun))
+				return lwk_err_set(err, ENAMETOOLONG,
+						   "'%.40s...': lwkrun= path is too long", av[i]);
+			snprintf(pl->lwkrun, sizeof(pl->lwkrun), "%s", eq + 1);
+			continue;
+		}
 		if (strcmp(key, "backend") == 0)
 			k = "backends";
 		else if (strcmp(key, "backends") == 0)

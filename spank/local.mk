@@ -4,8 +4,12 @@ spank_spank_lwk_la_SOURCES = \
 	spank/lwk_spank.h spank/plugin.c spank/args.c spank/check.c \
 	spank/srun.c spank/alloc.c spank/stepd.c spank/cpuset.c spank/job_script.c spank/drain.c \
 	spank/slurmd.c \
-	spank/step_report.c spank/trim.c spank/container.c spank/oci.c spank/oci.h
-spank_spank_lwk_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+	spank/step_report.c spank/trim.c spank/container.c spank/oci.c spank/oci.h \
+	spank/argv.c spank/argv.h
+# the lwkrun prepended to the programs of mckernel/mos steps (spank/argv.h),
+# unless plugstack.conf says lwkrun=PATH
+SPANK_LWKRUN_CPPFLAGS = -DLWK_LWKRUN_PATH='"$(bindir)/lwkrun"'
+spank_spank_lwk_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS) $(SPANK_LWKRUN_CPPFLAGS)
 spank_spank_lwk_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JSONC_CFLAGS)
 # liblwk is a convenience library: linked in whole, nothing to install
 spank_spank_lwk_la_LIBADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS) $(JSONC_LIBS)
@@ -36,16 +40,28 @@ EXTRA_DIST += tests/slurm/scenarios.sh contrib/slurm/epilog contrib/slurm/plugst
 check_PROGRAMS += tests/unit/test_spank_args
 TESTS += tests/unit/test_spank_args
 tests_unit_test_spank_args_SOURCES = tests/unit/test_spank_args.c spank/args.c spank/check.c spank/drain.c
-tests_unit_test_spank_args_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+tests_unit_test_spank_args_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS) $(SPANK_LWKRUN_CPPFLAGS)
 tests_unit_test_spank_args_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_spank_args_LDADD = $(UNIT_LIBS)
+
+# Unit tests of what the plugin does with a task's command line on
+# mckernel/mos steps (spank/argv.c: prepend lwkrun, refuse, leave; --multi-prog).
+check_PROGRAMS += tests/unit/test_spank_argv
+TESTS += tests/unit/test_spank_argv
+tests_unit_test_spank_argv_SOURCES = tests/unit/test_spank_argv.c spank/argv.c
+tests_unit_test_spank_argv_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_spank_argv_LDADD = $(UNIT_LIBS)
 
 # Compile check of the plugin against another Slurm series' headers
 # (tests/slurm-headers/run): make spank-series-check SLURM_HEADERS=DIR
 # SERIES_OUT=DIR compiles every plugin source with this build's flags
 # (-Werror included) but DIR's slurm/*.h, and links DIR-built spank_lwk.so
 # into SERIES_OUT. Nothing of the real build is touched.
+# LWK_SERIES_PREPEND: whether DIR's spank.h declares spank_prepend_task_argv
+# (what configure's AC_CHECK_DECLS finds in a real build for that series).
 SPANK_SERIES_CC = $(CC) $(DEFS) $(DEFAULT_INCLUDES) -I$(SLURM_HEADERS) $(AM_CPPFLAGS) \
+	$(SPANK_LWKRUN_CPPFLAGS) \
+	-DLWK_SERIES_PREPEND=`grep -q 'spank_prepend_task_argv *(' $(SLURM_HEADERS)/slurm/spank.h && echo 1 || echo 0` \
 	$(CPPFLAGS) $(AM_CFLAGS) $(HWLOC_CFLAGS) $(CFLAGS) -fPIC
 spank-series-check: lwk/liblwk.la
 	@test -n "$(SLURM_HEADERS)" && test -f "$(SLURM_HEADERS)/slurm/spank.h" && test -n "$(SERIES_OUT)" || \

@@ -4,7 +4,8 @@
  * to one file per context: srun.c (local), alloc.c (sbatch/salloc),
  * stepd.c (remote: slurmstepd), job_script.c (job epilog), slurmd.c.
  * args.c turns the plugstack arguments into the site policy, check.c is the
- * one spec validation every context shares.
+ * one spec validation every context shares, argv.c decides whether a task
+ * of a mckernel/mos step starts through lwkrun (argv.h).
  *
  * How a step's spec travels (found on Slurm 22.05, see spank_lwk(8)):
  * srun keeps one value per option for all hetjob components (the last
@@ -25,6 +26,7 @@
 #include <slurm/slurm_errno.h>
 #include <slurm/slurm_version.h>
 
+#include "argv.h"
 #include "error.h"
 #include "policy.h"
 #include "spec.h"
@@ -38,6 +40,21 @@
 #define LWK_SLURM_AT_LEAST(a, b) (SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(a, b, 0))
 /* 25.05: slurm_spank_init_failure_mode (ESPANK_NODE_FAILURE/JOB_FAILURE) */
 #define LWK_HAVE_INIT_FAILURE_MODE LWK_SLURM_AT_LEAST(25, 5)
+/* 23.11: spank_prepend_task_argv(), in task_init_privileged and task_init.
+ * configure finds its declaration (AC_CHECK_DECLS); the compile check
+ * against another series' headers (make spank-series-check) passes what
+ * those headers declare as LWK_SERIES_PREPEND instead. */
+#if defined(LWK_SERIES_PREPEND)
+#define LWK_HAVE_PREPEND_TASK_ARGV LWK_SERIES_PREPEND
+#elif defined(HAVE_DECL_SPANK_PREPEND_TASK_ARGV)
+#define LWK_HAVE_PREPEND_TASK_ARGV HAVE_DECL_SPANK_PREPEND_TASK_ARGV
+#else
+#define LWK_HAVE_PREPEND_TASK_ARGV 0
+#endif
+/* the lwkrun the plugin prepends (plugstack.conf lwkrun=; spank/local.mk) */
+#ifndef LWK_LWKRUN_PATH
+#define LWK_LWKRUN_PATH "/usr/bin/lwkrun"
+#endif
 
 /* srun -> slurmstepd: "SPEC0;SPEC1;..." canonical specs, one per hetjob
  * component (one entry for an ordinary step), "none" for no LWK. */
@@ -45,10 +62,14 @@
 /* sbatch/salloc's --lwk as srun sees it inside the allocation */
 #define LWK_ENV_ALLOC_OPT "SLURM_SPANK__SLURM_SPANK_OPTION_lwk_lwk"
 #define LWK_ENV_ALLOC_OPT_RAW "_SLURM_SPANK_OPTION_lwk_lwk"
+/* srun -> slurmstepd: "1" when the step is srun --multi-prog (its argv is
+ * then the configuration's name and text), "0" when not */
+#define LWK_ENV_MULTI_PROG "SLURM_LWK_MULTI_PROG"
 
 struct lwk_plugin {
 	struct lwk_policy pol;
 	char conf[4096];		/* lwk.conf used, "" if none */
+	char lwkrun[4096];		/* lwkrun= (absolute), prepended on mckernel/mos */
 	char *opt;			/* last --lwk value seen by the callback */
 	int opt_set;			/* callback ran */
 	int opt_seq;			/* times the callback ran */
@@ -76,6 +97,7 @@ int lwk_layer_specs(const char *base, const char *over, char *out, size_t len,
 /* one entry point per callback and context */
 int lwk_srun_init(spank_t sp);
 int lwk_srun_post_opt(spank_t sp);
+int lwk_srun_user_init(spank_t sp);
 int lwk_srun_exit(spank_t sp);
 
 int lwk_alloc_post_opt(spank_t sp);

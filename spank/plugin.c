@@ -106,6 +106,11 @@ int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
 	}
 }
 
+int slurm_spank_local_user_init(spank_t sp, int ac, char **av)
+{
+	return spank_context() == S_CTX_LOCAL ? lwk_srun_user_init(sp) : 0;
+}
+
 int slurm_spank_user_init(spank_t sp, int ac, char **av)
 {
 	return spank_context() == S_CTX_REMOTE ? lwk_stepd_user_init(sp) : 0;

@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lwk_spank.h"
+#include "sysfile.h"
 
 #define MAX_LIST 8192
 
@@ -31,6 +33,7 @@ int lwk_srun_init(spank_t sp)
 	snprintf(alloc_spec, sizeof(alloc_spec), "%s", a ? a : "");
 	/* an srun inside an LWK step must not inherit the outer step's list */
 	unsetenv(LWK_ENV_COMPONENTS);
+	unsetenv(LWK_ENV_MULTI_PROG);
 	list[0] = '\0';
 	ncomp = 0;
 	seq_seen = 0;
@@ -80,6 +83,32 @@ int lwk_srun_post_opt(spank_t sp)
 fail:
 	lwk_user_error(&err);
 	return -1;
+}
+
+/* Tells slurmstepd whether this is srun --multi-prog, which SPANK does not
+ * say: srun then launches ("FILE", the text it read from FILE), and only
+ * srun, where FILE is, can tell that from a program with one argument. */
+int lwk_srun_user_init(spank_t sp)
+{
+	int argc = 0, multi = 0;
+	char **argv = NULL, *text = NULL;
+	struct stat sb;
+
+	if (!any)
+		return 0;
+	/* the size first: argv[0] is most often a program, not worth reading */
+	if (spank_get_item(sp, S_JOB_ARGV, &argc, &argv) == ESPANK_SUCCESS && argv &&
+	    argc >= 2 && argv[0] && argv[1] && stat(argv[0], &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (size_t)sb.st_size == strlen(argv[1]) && lwk_read_all(argv[0], &text, NULL) >= 0) {
+		multi = strcmp(text, argv[1]) == 0;
+		free(text);
+	}
+	/* srun builds the step's environment from its own right after */
+	if (setenv(LWK_ENV_MULTI_PROG, multi ? "1" : "0", 1)) {
+		slurm_error("lwk: cannot set %s", LWK_ENV_MULTI_PROG);
+		return -1;
+	}
+	return 0;
 }
 
 int lwk_srun_exit(spank_t sp)

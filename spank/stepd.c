@@ -14,7 +14,10 @@
  *   task_init (user, in the task, before exec)
  *                          LWK step: check the attach, bind the task to its
  *                          rank's share of cores and NUMA memory, export
- *                          LWK_*, OMP_* and GLIBC_TUNABLES as lwkrun does.
+ *                          LWK_*, OMP_* and GLIBC_TUNABLES as lwkrun does;
+ *                          on mckernel/mos, put lwkrun in front of a program
+ *                          that is not lwkrun, mcexec or yod (argv.h; Slurm
+ *                          23.11+, spank_prepend_task_argv).
  *                          Other steps: drop the LWK CPUs from the task's
  *                          affinity. Any error remembered earlier is
  *                          printed here as "lwk: ..." on the task's stderr
@@ -23,6 +26,10 @@
  *                          log only and can leave srun exiting 0.
  *   task_exit (root)       after the step's last task on the node: its
  *                          noise report on task 0's stderr (step_report.c).
+ * On a Slurm without spank_prepend_task_argv (22.05, 23.02), init_post_opt
+ * refuses a mckernel/mos step whose tasks would run a program not started
+ * through lwkrun, mcexec or yod, before anything is made: that program would
+ * run on Linux cores.
  * The partition belongs to the job ("job:<jobid>") and lives until the job
  * ends on the node: job_script.c tears it down from the job epilog.
  */
@@ -73,6 +80,7 @@ static struct {
 	char irq_note[224];		/* unmovable IRQs on the LWK CPUs this step chose */
 	int plan_ok;			/* in a task: plan is its rank's */
 	struct lwk_rank_plan plan;
+	int multi;			/* srun --multi-prog (argv.h) */
 } st;
 
 static void fail(const char *what)
@@ -275,6 +283,100 @@ static void hop_back(void)
 	st.home[0] = '\0';
 }
 
+/* --- The task's command line (argv.h). */
+
+/* Is this step srun --multi-prog? srun says so (srun.c); a step from an srun
+ * without the plugin: its argv looks like one ("FILE", "TEXT"). */
+static int step_is_multi_prog(spank_t sp)
+{
+	char v[8];
+	int argc = 0;
+	char **argv = NULL;
+
+	if (spank_getenv(sp, LWK_ENV_MULTI_PROG, v, sizeof(v)) == ESPANK_SUCCESS)
+		return strcmp(v, "1") == 0;
+	if (spank_get_item(sp, S_JOB_ARGV, &argc, &argv) != ESPANK_SUCCESS || !argv)
+		return 0;
+	return argc == 2 && lwk_multi_prog_is_conf(argv[1]);
+}
+
+/* The program global task gtask runs, into buf. */
+static int task_program(spank_t sp, uint32_t gtask, char *buf, size_t len)
+{
+	int argc = 0;
+	char **argv = NULL;
+
+	if (spank_get_item(sp, S_JOB_ARGV, &argc, &argv) != ESPANK_SUCCESS || !argv)
+		return lwk_err_set(&st.err, EINVAL, "Slurm did not give the step's command line");
+	if (lwk_task_program(argc, argv, st.multi, gtask, buf, len))
+		return lwk_err_set(&st.err, E2BIG, "the program of task %u is not readable from the "
+				   "step's command line", gtask);
+	return 0;
+}
+
+/* On a Slurm that cannot prepend lwkrun: a task of this node whose program
+ * would run on Linux cores on backend b refuses the step (st.err). */
+static int argv_refused(spank_t sp, enum lwk_backend_kind b)
+{
+	char prog[PATH_MAX];
+	uint32_t i, g;
+
+	if (LWK_HAVE_PREPEND_TASK_ARGV || (b != LWK_BACKEND_MCKERNEL && b != LWK_BACKEND_MOS))
+		return 0;
+	for (i = 0; i < (st.ntasks ? st.ntasks : 1); i++) {
+		g = i;
+		if (spank_get_item(sp, S_JOB_LOCAL_TO_GLOBAL_ID, i, &g) != ESPANK_SUCCESS)
+			g = i;
+		if (task_program(sp, g, prog, sizeof(prog)))
+			return -1;
+		if (lwk_argv_decide(b, prog, 0) == LWK_ARGV_REFUSE)
+			return lwk_argv_refusal(&st.err, b, prog, SLURM_VERSION_NUMBER);
+	}
+	return 0;
+}
+
+/* In the task, after it was placed: lwkrun in front of a program that would
+ * otherwise run on Linux cores (argv.h). task_init rather than
+ * task_init_privileged: the user's own context, after the plugin exported
+ * the LWK_* variables lwkrun reads, and only once the task is where it
+ * belongs. Slurm resolves argv[0] against PATH after this: lwkrun= is
+ * absolute and lwkrun finds the program as Slurm would. */
+static int start_through_lwkrun(spank_t sp)
+{
+	char prog[PATH_MAX];
+	uint32_t g = 0;
+	enum lwk_argv_act act;
+
+	if (st.part.backend != LWK_BACKEND_MCKERNEL && st.part.backend != LWK_BACKEND_MOS)
+		return 0;
+	if (spank_get_item(sp, S_TASK_GLOBAL_ID, &g) != ESPANK_SUCCESS)
+		return lwk_err_set(&st.err, EINVAL, "Slurm did not give the task's id");
+	if (task_program(sp, g, prog, sizeof(prog)))
+		return -1;
+	act = lwk_argv_decide(st.part.backend, prog, LWK_HAVE_PREPEND_TASK_ARGV);
+	if (act == LWK_ARGV_REFUSE)	/* init_post_opt refuses it first */
+		return lwk_argv_refusal(&st.err, st.part.backend, prog, SLURM_VERSION_NUMBER);
+	if (act != LWK_ARGV_PREPEND)
+		return 0;
+#if LWK_HAVE_PREPEND_TASK_ARGV
+	{
+		const char *v[] = { lwk_plugin.lwkrun, "--" };
+		spank_err_t rc;
+
+		if (access(lwk_plugin.lwkrun, X_OK))
+			return lwk_err_set(&st.err, errno, "cannot start '%.200s' through %.200s: %s: "
+					   "install lwkrun on this node or give plugstack.conf's "
+					   "lwkrun= its path (spank_lwk(8))", prog, lwk_plugin.lwkrun,
+					   strerror(errno));
+		rc = spank_prepend_task_argv(sp, 2, v);
+		if (rc != ESPANK_SUCCESS)
+			return lwk_err_set(&st.err, EINVAL, "cannot start '%.200s' through %.200s: "
+					   "Slurm: %s", prog, lwk_plugin.lwkrun, spank_strerror(rc));
+	}
+#endif
+	return 0;
+}
+
 /* Creates the job's partition or takes the existing one. */
 static int provision(spank_t sp, const struct lwk_spec *spec)
 {
@@ -354,6 +456,7 @@ int lwk_stepd_post_opt(spank_t sp)
 	uint32_t ntasks = 0;
 	uid_t uid = 0;
 	gid_t gid = 0;
+	int auto_be;
 	struct lwk_spec spec;
 	struct lwk_share sh;
 
@@ -364,6 +467,7 @@ int lwk_stepd_post_opt(spank_t sp)
 	spank_get_item(sp, S_JOB_UID, &uid);
 	spank_get_item(sp, S_JOB_GID, &gid);
 	spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &st.ntasks);
+	st.multi = step_is_multi_prog(sp);
 	if (step_spec(sp, text, sizeof(text))) {
 		st.lwk = 1;
 		lwk_err_set(&st.err, E2BIG, "the --lwk spec is longer than %d bytes", LWK_SPEC_MAX);
@@ -418,6 +522,17 @@ int lwk_stepd_post_opt(spank_t sp)
 		warm_join();
 		return 0;
 	}
+	/* backend:auto: the one the partition would get (or -1: provisioning
+	 * says why); checked again below against the partition's */
+	auto_be = spec.backend == LWK_BACKEND_AUTO ?
+		  lwk_partition_backend_for(LWK_BACKEND_AUTO, lwk_plugin.pol.backends) :
+		  (int)spec.backend;
+	if (auto_be >= 0 && argv_refused(sp, (enum lwk_backend_kind)auto_be)) {
+		lwk_spec_fini(&spec);
+		fail("command line");
+		warm_join();
+		return 0;
+	}
 	lwk_spec_format(&spec, st.spec_text, sizeof(st.spec_text));
 	st.sched = spec.sched;
 	st.pages = spec.pages;
@@ -433,6 +548,11 @@ int lwk_stepd_post_opt(spank_t sp)
 	/* backend:auto found McKernel or mOS here */
 	if (lwk_container_backend_refused(sp, st.part.backend, &st.err)) {
 		fail("container");
+		hop_out(sp);
+		return 0;
+	}
+	if ((int)st.part.backend != auto_be && argv_refused(sp, st.part.backend)) {
+		fail("command line");
 		hop_out(sp);
 		return 0;
 	}
@@ -472,6 +592,7 @@ int lwk_stepd_user_init(spank_t sp)
 {
 	/* the list is for slurmstepd only; a nested srun recomputes its own */
 	spank_unsetenv(sp, LWK_ENV_COMPONENTS);
+	spank_unsetenv(sp, LWK_ENV_MULTI_PROG);
 	return 0;
 }
 
@@ -720,7 +841,7 @@ int lwk_stepd_task_init(spank_t sp)
 
 	if (!st.failed) {
 		if (st.lwk)
-			rc = place_lwk_task(sp);
+			rc = place_lwk_task(sp) || start_through_lwkrun(sp);
 		else if (st.exclude && refresh_exclude() == 0 && !hwloc_bitmap_iszero(st.exclude))
 			rc = place_linux_task();
 		if (rc)

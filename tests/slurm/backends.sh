@@ -25,6 +25,11 @@ export LWK_IHK_DEV="$DBL/dev/mcd0" LWK_IHK_BINDIR="$DBL/bin" LWK_IHK_LIB=none \
 	LWK_MCK_IMAGE="$DBL/mckernel.img" LWK_MCK_BOOT_TIMEOUT=5 LWK_MCK_SHUTDOWN_TIMEOUT=5 \
 	LWK_MOS_SYSFS="$DBL/mOS" LWK_MOS_BINDIR="$DBL/bin" LWK_MOS_LOCK_TIMEOUT=2
 LWK="$LWK mck_job mck_steps mck_enomem mos_job"
+LWK="$LWK mck_bare mos_bare mck_multi"	# issue 13 point 3
+# 23.11+: the plugin starts a bare program through lwkrun itself
+# (spank_prepend_task_argv); 22.05/23.02: such a step is refused
+BARE_SERIES=$("$SLURM_SBIN/slurmd" -V | sed -n 's/^slurm[^ ]* \([0-9]*\)\.\([0-9]*\).*/\1\2/p')
+bare_prepends() { [ "${BARE_SERIES:-0}" -ge 2311 ]; }
 if command -v runc >/dev/null && command -v jq >/dev/null; then
 	LWK="$LWK mck_container mos_container mck_oci_refused"	# issue 11 point 5
 else
@@ -95,7 +100,7 @@ sc_mck_enomem() {
 	mck_up
 	: > "$DBL/state/inject/reserve-mem"
 	run_to "$CFG mck_enomem" 60 env PATH="$DBL/bin:$PATH" srun -n1 -c2 \
-		--lwk=cores:1,mem:8M,backend:mckernel true
+		--lwk=cores:1,mem:8M,backend:mckernel "$LWK_BUILDDIR/launcher/lwkrun" -- true
 	t_eq "$CFG mck_enomem: the step fails" 1 "$([ "$RC" != 0 ] && echo 1 || echo 0)"
 	t_match "$CFG mck_enomem: the user is told what and what to do" \
 		"lwk: .*IHK cannot reserve 8388608@0 .*ask for less with mem:" "$OUT"
@@ -125,6 +130,118 @@ sc_mos_job() {
 	t_eq "$CFG mos_job: nothing left in mOS" "lwkcpus= jobid=" \
 		"lwkcpus=$(cat "$DBL/mOS/lwkcpus") jobid=$(cat "$DBL/mOS/ras/jobid")"
 	rm -rf "$DBL/mOS"
+}
+
+# --- a bare program on McKernel and mOS (issue 13 point 3), TEST DOUBLES.
+# srun --lwk=... PROGRAM, without lwkrun: on 23.11+ the plugin prepends
+# lwkrun (spank_prepend_task_argv), which starts PROGRAM through mcexec or
+# yod; on 22.05/23.02 the step is refused with one lwk: line before anything
+# is reserved (the program would run on Linux cores).
+write_bare() {
+	cat > "$WORK/bare" <<-EOF
+	#!/bin/sh
+	echo "bare fd9=\$(readlink /proc/\$\$/fd/9) part=\${LWK_PARTITION:--} backend=\${LWK_BACKEND:--} mpi=\${MPI_LOCALRANKID:--}/\${MPI_LOCALNRANKS:--} reserved=\$(cat $DBL/mOS/lwkcpus_reserved 2>/dev/null)"
+	EOF
+	chmod 755 "$WORK/bare"
+}
+mcexec_runs() { dbl_log | tr ';' '\n' | grep -c '^mcexec '; }
+
+# bare_refused NAME WHAT(mcexec|yod) BACKEND: the refusal on 22.05/23.02
+bare_refused() {
+	t_match "$CFG $1: srun fails" '^[1-9]' "$RC"
+	t_match "$CFG $1: one lwk: line saying to run it through lwkrun" \
+		"^lwk: '$WORK/bare' on the $3 backend runs on Linux cores unless $2 starts it, which Slurm [0-9.]+ cannot have the plugin do: run 'srun --lwk=\.\.\. lwkrun $WORK/bare'" \
+		"$(printf '%s\n' "$OUT" | grep '^lwk:')"
+	t_eq "$CFG $1: exactly one lwk: line" 1 "$(printf '%s\n' "$OUT" | grep -c '^lwk:')"
+	t_eq "$CFG $1: the program did not run" "" "$(printf '%s\n' "$OUT" | grep '^bare ')"
+	t_eq "$CFG $1: nothing asked of the multi-kernel (nothing provisioned)" "" "$(dbl_log)"
+	t_eq "$CFG $1: no partition recorded" "" "$(parts)$(lwk_cpusets)"
+}
+
+sc_mck_bare() {
+	begin mck_bare
+	mck_up
+	write_bare
+	run_to "$CFG mck_bare" 90 env PATH="$DBL/bin:$PATH" srun -n1 -c2 \
+		--lwk=cores:1,mem:8M,backend:mckernel "$WORK/bare"
+	if bare_prepends; then
+		t_eq "$CFG mck_bare: srun --lwk=...,backend:mckernel PROGRAM (no lwkrun) exits 0" 0 "$RC"
+		t_match "$CFG mck_bare: the program runs under mcexec, holding the job's /dev/mcos0" \
+			"^bare fd9=$DBL/dev/mcos0 part=job\.[0-9]+ backend=mckernel " \
+			"$(printf '%s\n' "$OUT" | grep '^bare ')"
+		t_match "$CFG mck_bare: the plugin put lwkrun in front, which ran mcexec -n 1 0 PROGRAM" \
+			"ihkosctl 0 boot;.*mcexec -n 1 0 $WORK/bare;" "$(dbl_log)"
+		t_eq "$CFG mck_bare: mcexec ran once" 1 "$(mcexec_runs)"
+	else
+		bare_refused mck_bare mcexec mckernel
+	fi
+	restored mck_bare
+	t_eq "$CFG mck_bare: nothing left in IHK" "cpus[] mem[] os[]" "$(ihk_held)"
+	mck_down
+}
+
+sc_mos_bare() {
+	begin mos_bare
+	rm -rf "$DBL/state" "$DBL/mOS"
+	mkdir -p "$DBL/state/inject"
+	sh "$SRCDIR/tests/doubles/fake-mos-sysfs" "$DBL/mOS" 2
+	write_bare
+	run_to "$CFG mos_bare" 90 env PATH="$DBL/bin:$PATH" srun -n1 -c2 \
+		--lwk=cores:1,backend:mos "$WORK/bare"
+	if bare_prepends; then
+		t_eq "$CFG mos_bare: srun --lwk=...,backend:mos PROGRAM (no lwkrun) exits 0" 0 "$RC"
+		t_match "$CFG mos_bare: the program runs through yod -R MPI, which reserved the LWK CPU for rank 0 of 1" \
+			"^bare fd9=.* part=job\.[0-9]+ backend=mos mpi=0/1 reserved=1\$" \
+			"$(printf '%s\n' "$OUT" | grep '^bare ')"
+		t_match "$CFG mos_bare: lwkctl made the partition, lwkrun (prepended) ran yod -R MPI PROGRAM" \
+			"^lwkctl -t 2 -c lwkcpus=0.1;yod -R MPI $WORK/bare;" "$(dbl_log)"
+	else
+		bare_refused mos_bare yod mos
+		t_eq "$CFG mos_bare: no mOS partition made" "lwkcpus= jobid=" \
+			"lwkcpus=$(cat "$DBL/mOS/lwkcpus") jobid=$(cat "$DBL/mOS/ras/jobid")"
+	fi
+	restored mos_bare
+	t_eq "$CFG mos_bare: nothing left in mOS" "lwkcpus= jobid= reserved=" \
+		"lwkcpus=$(cat "$DBL/mOS/lwkcpus") jobid=$(cat "$DBL/mOS/ras/jobid") reserved=$(cat "$DBL/mOS/lwkcpus_reserved")"
+	rm -rf "$DBL/mOS"
+}
+
+# srun --multi-prog: the decision is per task, from its own line. A line
+# that names lwkrun runs as it is on every series (mcexec once, no second
+# lwkrun in front); a bare line is started through lwkrun (23.11+) or
+# refused (22.05/23.02).
+sc_mck_multi() {
+	begin mck_multi
+	mck_up
+	write_bare
+	printf '# issue 13\n0 %s -- %s\n' "$LWK_BUILDDIR/launcher/lwkrun" "$WORK/bare" > "$WORK/mp-lwkrun.conf"
+	run_to "$CFG mck_multi" 90 env PATH="$DBL/bin:$PATH" srun -n1 -c2 \
+		--lwk=cores:1,mem:8M,backend:mckernel --multi-prog "$WORK/mp-lwkrun.conf"
+	t_eq "$CFG mck_multi: --multi-prog, task 0 runs lwkrun: exits 0" 0 "$RC"
+	t_match "$CFG mck_multi: the task runs under mcexec" "^bare fd9=$DBL/dev/mcos0 part=job\.[0-9]+ backend=mckernel " \
+		"$(printf '%s\n' "$OUT" | grep '^bare ')"
+	t_eq "$CFG mck_multi: lwkrun named in the line: nothing prepended, mcexec ran once" 1 "$(mcexec_runs)"
+	restored mck_multi
+	t_eq "$CFG mck_multi: nothing left in IHK" "cpus[] mem[] os[]" "$(ihk_held)"
+
+	mck_up
+	printf '0 %s\n' "$WORK/bare" > "$WORK/mp-bare.conf"
+	run_to "$CFG mck_multi bare" 90 env PATH="$DBL/bin:$PATH" srun -n1 -c2 \
+		--lwk=cores:1,mem:8M,backend:mckernel --multi-prog "$WORK/mp-bare.conf"
+	if bare_prepends; then
+		t_eq "$CFG mck_multi: --multi-prog, bare task 0: exits 0" 0 "$RC"
+		t_match "$CFG mck_multi: the bare line's program runs under mcexec" \
+			"^bare fd9=$DBL/dev/mcos0 part=job\.[0-9]+ backend=mckernel " \
+			"$(printf '%s\n' "$OUT" | grep '^bare ')"
+		t_match "$CFG mck_multi: lwkrun prepended to the task's own line" \
+			"mcexec -n 1 0 $WORK/bare;" "$(dbl_log)"
+		t_eq "$CFG mck_multi: mcexec ran once" 1 "$(mcexec_runs)"
+	else
+		bare_refused "mck_multi bare" mcexec mckernel
+	fi
+	restored mck_multi
+	t_eq "$CFG mck_multi: nothing left in IHK" "cpus[] mem[] os[]" "$(ihk_held)"
+	mck_down
 }
 
 # --- containers on McKernel and mOS (issue 11 point 5), TEST DOUBLES.

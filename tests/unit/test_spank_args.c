@@ -223,6 +223,24 @@ START_TEST(drain_needs_node_name)
 }
 END_TEST
 
+START_TEST(args_lwkrun)
+{
+	ck_assert_int_eq(parse(""), 0);
+	ck_assert_str_eq(pl.lwkrun, LWK_LWKRUN_PATH);
+	ck_assert_int_eq(pl.lwkrun[0], '/');
+	fini();
+	ck_assert_int_eq(parse("lwkrun=/opt/lwk/bin/lwkrun"), 0);
+	ck_assert_str_eq(pl.lwkrun, "/opt/lwk/bin/lwkrun");
+	fini();
+	ck_assert_int_eq(parse("lwkrun=bin/lwkrun"), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "'lwkrun=bin/lwkrun': lwkrun= needs the absolute path"));
+	ck_assert_ptr_null(strchr(err.msg, '\n'));
+	fini();
+	ck_assert_int_eq(parse("lwkrun="), -1);
+	fini();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("spank_args");
@@ -235,6 +253,7 @@ int main(void)
 	tcase_add_test(tc, args_backends_spelling);
 	tcase_add_test(tc, args_bad_value);
 	tcase_add_test(tc, args_conf);
+	tcase_add_test(tc, args_lwkrun);
 	tcase_add_test(tc, layering);
 	tcase_add_test(tc, check_spec);
 	tcase_add_test(tc, drain_reason);

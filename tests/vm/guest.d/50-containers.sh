@@ -107,6 +107,30 @@ RunTimeRun=\"$R --container=%b --runtime=crun --name=%n.%u.%j.%s.%t\""
 	t_match "containers/slurm: srun --lwk --container (crun via lwkrun): LWK_* of the step's partition inside" \
 		'^cpus=[^ ]+ cgroup=[^ ]* lwk=job\.[0-9]+ lwkcpus=[0-9,-]+ rankcpus=[0-9,-]+$' "$l"
 	t_eq "containers/slurm: the container's CPUs are the rank's share" "$rc" "$c"
+	# Two ranks of one node in containers at once (Slurm 22.05's --container
+	# takes one task per node: lwkrun --container in the task instead): each
+	# container on its own share of the partition, the two shares disjoint.
+	out=$(timeout 240 srun --exclusive --lwk=cores:4 -n2 \
+		"$R" --container="$CS/b" --runtime=crun -- /report 2>&1)
+	echo "# srun -n2 lwkrun --container: $(echo $out)"
+	n=0 all=""
+	for l in $(echo "$out" | grep '^cpus=' | tr ' ' '|'); do
+		c=${l#cpus=}; c=${c%%|*}
+		r=${l##*rankcpus=}
+		p=${l##*lwkcpus=}; p=${p%%|*}
+		ok=1
+		for x in $(slurm_expand "$c"); do
+			case " $(slurm_expand "$p")" in *" $x "*) ;; *) ok=0 ;; esac
+		done
+		if [ "$c" = "$r" ] && [ -n "$c" ] && [ $ok = 1 ]; then
+			n=$((n + 1)) all="$all $(slurm_expand "$c")"
+		else
+			echo "# rank line $l: CPUs $c, share $r, partition $p"
+		fi
+	done
+	t_eq "containers/slurm: srun -n2 --lwk lwkrun --container: two containers at once, each on its own share of the partition" 2 "$n"
+	t_eq "containers/slurm: ... the two shares disjoint" \
+		"$(printf '%s\n' $all | sort | wc -l | tr -d ' ')" "$(printf '%s\n' $all | sort -u | wc -l | tr -d ' ')"
 	out=$(timeout 180 srun --exclusive --lwk=cores:2 -n1 --container="$CS/abs" /report 2>&1)
 	t_match "containers/slurm: a bundle with an absolute cgroupsPath is refused with one lwk: line" \
 		"^lwk: --container .*abs: linux.cgroupsPath '/escape' in its config.json would place the container outside the LWK partition: remove it$" \

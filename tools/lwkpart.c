@@ -426,6 +426,21 @@ static int job_alloc(const struct lwk_topo *tp, const char *list, const char *co
 	return 0;
 }
 
+/* A user's spec checked against the site policy for that user, into sp
+ * (the caller finishes it); -1 with the error printed. */
+static int checked_spec(const char *text, const char *user, struct lwk_spec *sp)
+{
+	struct lwk_err err = { 0 };
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+
+	if (user_ids(user, &uid, &gid))
+		return -1;
+	if (lwk_spec_check(&pol, text, uid, gid, sp, &err) < 0)
+		return fail(&err), -1;
+	return 0;
+}
+
 /* --spec: a user's spec, checked against the site policy for that user and
  * placed on the job's CPUs as the Slurm plugin places it on a job's cores. */
 static int place_spec(const struct lwk_topo *tp, const char *text, const char *user,
@@ -434,16 +449,10 @@ static int place_spec(const struct lwk_topo *tp, const char *text, const char *u
 {
 	struct lwk_spec sp;
 	struct lwk_err err = { 0 };
-	uid_t uid = (uid_t)-1;
-	gid_t gid = (gid_t)-1;
 	int rc = -1;
 
-	if (user_ids(user, &uid, &gid))
+	if (checked_spec(text, user, &sp))
 		return -1;
-	if (lwk_spec_check(&pol, text, uid, gid, &sp, &err) < 0) {
-		fail(&err);
-		return -1;
-	}
 	if (sp.none) {
 		failf("create: spec '%s' asks for no LWK partition", text);
 		goto out;
@@ -466,14 +475,9 @@ out:
 static int canon_spec(const char *text, const char *user, char *spec, size_t len)
 {
 	struct lwk_spec sp;
-	struct lwk_err err = { 0 };
-	uid_t uid = (uid_t)-1;
-	gid_t gid = (gid_t)-1;
 
-	if (user_ids(user, &uid, &gid))
+	if (checked_spec(text, user, &sp))
 		return -1;
-	if (lwk_spec_check(&pol, text, uid, gid, &sp, &err) < 0)
-		return fail(&err), -1;
 	lwk_spec_format(&sp, spec, len);
 	lwk_spec_fini(&sp);
 	return 0;

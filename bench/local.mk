@@ -34,4 +34,4 @@ noinst_PROGRAMS += bench/lwkrun_scale
 bench_lwkrun_scale_SOURCES = bench/lwkrun_scale.c
 bench_lwkrun_scale_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 bench_lwkrun_scale_LDADD = lwk/liblwk.la $(HWLOC_LIBS) $(NUMA_LIBS)
-EXTRA_DIST += bench/scale/guest
+EXTRA_DIST += bench/scale/guest bench/scale/run

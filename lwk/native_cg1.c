@@ -103,12 +103,49 @@ static int cg_mkdir(const char *dir, bool *made, struct lwk_err *err)
 	return 0;
 }
 
+/* Task ids the kernel refused to move, kept sorted across the passes of
+ * one move_all(). */
+struct refused {
+	long *id;
+	size_t n, cap;
+};
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool refused_has(const struct refused *r, long id)
+{
+	return r->n && bsearch(&id, r->id, r->n, sizeof(*r->id), cmp_long);
+}
+
+static void refused_add(struct refused *r, long id)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 256;
+		long *id2 = realloc(r->id, cap * sizeof(*id2));
+
+		if (!id2)
+			return; /* only a lost shortcut: the id is tried again */
+		r->id = id2;
+		r->cap = cap;
+	}
+	r->id[r->n++] = id;
+}
+
 /* Moves every task listed in from/tasks into to/tasks. Tasks the kernel
  * refuses to move (per-CPU and PF_NO_SETAFFINITY kernel threads: EINVAL)
- * or that exit meanwhile (ESRCH) are skipped. Returns how many moved. */
-static long move_tasks(const char *from, const char *to, struct lwk_err *err)
+ * are remembered in r and not tried again by a later pass: a node has
+ * several per CPU, and each refusal takes the cgroup migration lock.
+ * Tasks that exit meanwhile (ESRCH) are skipped. Returns how many moved. */
+static long move_tasks(const char *from, const char *to, struct refused *r,
+		       struct lwk_err *err)
 {
 	char src[512], dst[512], *text, *s;
+	size_t before = r->n;
 	long moved = 0;
 	int fd;
 
@@ -122,11 +159,20 @@ static long move_tasks(const char *from, const char *to, struct lwk_err *err)
 		return lwk_err_set(err, errno, "cannot open %s: %s", dst, strerror(errno));
 	}
 	/* one write(2) per task: the kernel takes one id per write */
-	for (s = strtok(text, "\n"); s; s = strtok(NULL, "\n"))
+	for (s = strtok(text, "\n"); s; s = strtok(NULL, "\n")) {
+		long id = strtol(s, NULL, 10);
+
+		if (refused_has(r, id))
+			continue;
 		if (write(fd, s, strlen(s)) > 0)
 			moved++;
+		else if (errno == EINVAL)
+			refused_add(r, id);
+	}
 	close(fd);
 	free(text);
+	if (r->n > before)
+		qsort(r->id, r->n, sizeof(*r->id), cmp_long);
 	return moved;
 }
 
@@ -134,15 +180,19 @@ static long move_tasks(const char *from, const char *to, struct lwk_err *err)
  * by the next. */
 static int move_all(const char *from, const char *to, struct lwk_err *err)
 {
-	for (int pass = 0; pass < 8; pass++) {
-		long n = move_tasks(from, to, err);
+	struct refused r = { 0 };
+	int rc = 0;
 
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
+	for (int pass = 0; pass < 8; pass++) {
+		long n = move_tasks(from, to, &r, err);
+
+		if (n <= 0) {
+			rc = n < 0 ? -1 : 0;
+			break;
+		}
 	}
-	return 0;
+	free(r.id);
+	return rc;
 }
 
 /* rmdir that waits a little for exiting tasks to leave. */

@@ -327,14 +327,16 @@ static void gen_id(const struct lwk_partition *parts, size_t n, char *id, size_t
 	}
 }
 
-/* Fails without changing anything if p cannot join parts on this node. */
+/* Fails without changing anything if p cannot join parts on this node. For
+ * a steered p, b (initialised by the caller) ends up holding the node's
+ * baseline: the recorded one (*have) or, without one, the one just read off
+ * the node, which baseline_save() then records without reading it again. */
 static int check_fit(struct lwk_registry *r, const struct lwk_partition *p,
-		     const struct lwk_partition *parts, size_t n, struct lwk_err *err)
+		     const struct lwk_partition *parts, size_t n, struct lwk_baseline *b,
+		     bool *have, struct lwk_err *err)
 {
-	struct lwk_baseline b;
 	struct lwk_native_plan pl;
 	struct lwk_partition *all;
-	bool have;
 	int rc = -1;
 
 	for (size_t i = 0; i < n; i++) {
@@ -356,7 +358,6 @@ static int check_fit(struct lwk_registry *r, const struct lwk_partition *p,
 	}
 	if (!steered(p->backend))
 		return 0;
-	lwk_baseline_init(&b);
 	lwk_native_plan_init(&pl);
 	all = calloc(n + 1, sizeof(*all));
 	if (!all) {
@@ -366,51 +367,39 @@ static int check_fit(struct lwk_registry *r, const struct lwk_partition *p,
 	if (n)
 		memcpy(all, parts, n * sizeof(*all));
 	all[n] = *p;
-	if (baseline_load(r, &b, &have, err) < 0 || (!have && lwk_baseline_read(&b, err) < 0))
+	if (baseline_load(r, b, have, err) < 0 || (!*have && lwk_baseline_read(b, err) < 0))
 		goto out;
-	if (lwk_native_plan(&b, all, n + 1, &pl, err) < 0)
+	if (lwk_native_plan(b, all, n + 1, &pl, err) < 0)
 		goto out;
 	rc = 0;
 out:
 	free(all);
 	lwk_native_plan_fini(&pl);
-	lwk_baseline_fini(&b);
 	return rc;
 }
 
-static int baseline_save(struct lwk_registry *r, struct lwk_err *err)
+/* Records b, read off the node by check_fit(), as the node's original
+ * values, unless a baseline was already recorded (have). */
+static int baseline_save(struct lwk_registry *r, const struct lwk_baseline *b, bool have,
+			 struct lwk_err *err)
 {
-	struct lwk_baseline b;
-	bool have;
-	char *text = NULL;
-	int rc = -1;
+	char *text;
+	int rc;
 
-	lwk_baseline_init(&b);
-	if (baseline_load(r, &b, &have, err) < 0)
-		goto out;
-	if (have) {
-		rc = 0;	/* the node's original values are already safe */
-		goto out;
-	}
+	if (have)
+		return 0;	/* the node's original values are already safe */
 	/* LWK cpusets without a baseline here belong to another registry: a
 	 * second baseline would record their steering as "original". */
 	if (!access(LWK_CG1_ROOT "/" LWK_CG_DIR, F_OK) ||
-	    !access(LWK_CG2_ROOT "/" LWK_CG_DIR "/cgroup.procs", F_OK)) {
-		lwk_err_set(err, EBUSY, "LWK cpusets exist (" LWK_CG_DIR ") but registry %s does "
-			    "not know them: use the registry that made them (--statedir)", r->dir);
-		goto out;
-	}
-	if (lwk_baseline_read(&b, err) < 0)
-		goto out;
-	text = lwk_baseline_format(&b);
-	if (!text) {
-		lwk_err_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
+	    !access(LWK_CG2_ROOT "/" LWK_CG_DIR "/cgroup.procs", F_OK))
+		return lwk_err_set(err, EBUSY, "LWK cpusets exist (" LWK_CG_DIR ") but registry %s "
+				   "does not know them: use the registry that made them (--statedir)",
+				   r->dir);
+	text = lwk_baseline_format(b);
+	if (!text)
+		return lwk_err_set(err, ENOMEM, "out of memory");
 	rc = lwk_write_atomic(r->dir, LWK_BASELINE_FILE, text, err);
-out:
 	free(text);
-	lwk_baseline_fini(&b);
 	return rc;
 }
 
@@ -421,12 +410,15 @@ int lwk_partition_create(const struct lwk_create_req *req, struct lwk_partition 
 	struct lwk_partition p, *parts = NULL;
 	struct lwk_journal j = { &reg, &p };
 	const struct lwk_backend *be;
+	struct lwk_baseline base;
+	bool have_base = false;
 	char why[256] = "";
 	size_t n = 0;
 	int rc = -1;
 
 	lwk_fault_phase("create");
 	lwk_partition_init(&p);
+	lwk_baseline_init(&base);
 	if (req->id && !lwk_id_valid(req->id)) {
 		lwk_err_set(err, EINVAL, "bad partition id '%s': use letters, digits, '.', '_' "
 			    "and '-', at most %d characters", req->id, LWK_ID_MAX - 1);
@@ -448,12 +440,12 @@ int lwk_partition_create(const struct lwk_create_req *req, struct lwk_partition 
 		snprintf(p.id, sizeof(p.id), "%s", req->id);
 	else
 		gen_id(parts, n, p.id, sizeof(p.id));
-	if (check_fit(&reg, &p, parts, n, err) < 0)
+	if (check_fit(&reg, &p, parts, n, &base, &have_base, err) < 0)
 		goto out_close;
 
 	/* From here on the node changes: everything is recorded first. */
 	if (steered(p.backend)) {
-		if (baseline_save(&reg, err) < 0)
+		if (baseline_save(&reg, &base, have_base, err) < 0)
 			goto out_close;
 		lwk_fault_point("baseline");
 	}
@@ -500,6 +492,7 @@ out_close:
 	lwk_partition_list_free(parts, n);
 	lwk_registry_close(&reg);
 out_free:
+	lwk_baseline_fini(&base);
 	lwk_partition_fini(&p);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* partition_bench: create+destroy of a small native partition, repeated.
  *
  *   partition_bench [-n RUNS] [--pause MS] [--cpus LIST] [--mem SIZE] [--statedir DIR]
+ *                   [--tasks N]
  *
  * Defaults: 50 runs of a 1-CPU partition (CPU 1) with 16M of 2M huge pages,
  * in a private registry under /run. Prints the median and p99 of create,
@@ -12,13 +13,21 @@
  * differ by the kernel's cgroup migration lock: the first task moved after
  * a quiet spell waits for an RCU grace period, later ones within a grace
  * period do not (cgroup_threadgroup_rwsem; a hierarchy mounted with
- * favordynmods never waits). */
+ * favordynmods never waits).
+ *
+ * --tasks N starts N idle processes first (killed at the end), as on a
+ * larger node: creating a partition moves every movable task of the node
+ * off its CPUs (cgroup v1), so that part of the cost grows with the node's
+ * tasks, which this machine can stand in for where it cannot for CPUs. */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,6 +77,35 @@ static int count_irqs(void)
 	return n;
 }
 
+/* n idle children, which die with this process; their pids in kids. */
+static int start_idle(pid_t *kids, int n)
+{
+	for (int i = 0; i < n; i++) {
+		kids[i] = fork();
+		if (kids[i] < 0) {
+			fprintf(stderr, "lwk: cannot start idle task %d of %d: %s\n", i + 1, n,
+				strerror(errno));
+			return -1;
+		}
+		if (kids[i] == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+	}
+	return 0;
+}
+
+static void stop_idle(pid_t *kids, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGKILL);
+	for (int i = 0; i < n; i++)
+		if (kids[i] > 0)
+			waitpid(kids[i], NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -75,6 +113,7 @@ int main(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "statedir", required_argument, NULL, 's' },
 		{ "pause", required_argument, NULL, 'p' },
+		{ "tasks", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -87,7 +126,8 @@ int main(int argc, char **argv)
 	hwloc_bitmap_t set;
 	char why[256];
 	double *tc, *td, *tp;
-	int runs = 50, pause_ms = 100, c, rc = 1;
+	int runs = 50, pause_ms = 100, ntasks = 0, c, rc = 1;
+	pid_t *kids = NULL;
 
 	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -96,9 +136,10 @@ int main(int argc, char **argv)
 		case 'm': mem = optarg; break;
 		case 's': statedir = optarg; break;
 		case 'p': pause_ms = atoi(optarg); break;
+		case 't': ntasks = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: partition_bench [-n RUNS] [--pause MS] [--cpus LIST] "
-				"[--mem SIZE] [--statedir DIR]\n");
+				"[--mem SIZE] [--statedir DIR] [--tasks N]\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -108,6 +149,10 @@ int main(int argc, char **argv)
 	}
 	if (pause_ms < 0 || pause_ms > 10000) {
 		fprintf(stderr, "lwk: --pause expects 0..10000 ms\n");
+		return 2;
+	}
+	if (ntasks < 0 || ntasks > 100000) {
+		fprintf(stderr, "lwk: --tasks expects 0..100000 idle processes\n");
 		return 2;
 	}
 	if (geteuid() != 0) {
@@ -144,10 +189,16 @@ int main(int argc, char **argv)
 	tc = calloc(runs, sizeof(double));
 	td = calloc(runs, sizeof(double));
 	tp = calloc(runs, sizeof(double));
-	if (!tc || !td || !tp)
+	kids = calloc(ntasks + 1, sizeof(*kids));
+	if (!tc || !td || !tp || !kids)
 		goto out;
-	printf("partition create+destroy: CPUs %s, %s in 2M huge pages, %d IRQs, %d runs\n",
+	if (start_idle(kids, ntasks) < 0)
+		goto out;
+	printf("partition create+destroy: CPUs %s, %s in 2M huge pages, %d IRQs, %d runs",
 	       cpus, mem, count_irqs(), runs);
+	if (ntasks)
+		printf(", %d idle tasks added", ntasks);
+	printf("\n");
 	for (int round = 0; round < 2; round++) {
 		int idle = round ? pause_ms : 0;
 
@@ -185,6 +236,9 @@ int main(int argc, char **argv)
 	}
 	rc = 0;
 out:
+	if (kids)
+		stop_idle(kids, ntasks);
+	free(kids);
 	free(tc);
 	free(td);
 	free(tp);

@@ -10,14 +10,8 @@
  * A thread that was bound to LWK CPUs only (task/affinity binds each task
  * to its own cores) goes to the job's Linux CPUs on the node, as a later
  * step's task would; with none, it stays and is logged.
- *
- * With ConstrainCores, a step's own cpuset (Slurm's step_<id>, under the
- * job's) may hold LWK CPUs only (`srun -c1` given the core that then became
- * the LWK core): no affinity can leave them, so that cpuset loses the LWK
- * CPUs first (or, left with none, takes the job's Linux CPUs, which the
- * job's cpuset holds), and the kernel moves its tasks with it.
- * These are the job's own processes and cgroups and end with it, before the
- * partition is torn down: nothing to restore.
+ * These are the job's own processes and end with it, before the partition
+ * is torn down: nothing to restore.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -29,8 +23,6 @@
 #include <unistd.h>
 
 #include "lwk_spank.h"
-#include "native.h"
-#include "sysfile.h"
 
 /* Is process pid in a cgroup of job (a path segment "job_<job>")? */
 static int of_job(const char *pid, const char *seg)
@@ -54,38 +46,6 @@ static int of_job(const char *pid, const char *seg)
 	return yes;
 }
 
-/* The cpuset of pid loses the LWK CPUs (or, left with none, takes
- * linux_cpus): for a step cpuset that holds LWK CPUs only. 0 if it changed. */
-static int trim_cpuset(const char *pid, hwloc_const_bitmap_t lwk, hwloc_const_bitmap_t linux_cpus)
-{
-	char rel[512], path[1024];
-	hwloc_bitmap_t cur = hwloc_bitmap_alloc();
-	int v = lwk_cgroup_version(), rc = -1;
-
-	snprintf(path, sizeof(path), "/proc/%s/cpuset", pid);
-	if (!cur || !v || lwk_read_str(path, rel, sizeof(rel), NULL) < 0)
-		goto out;
-	rel[strcspn(rel, "\n")] = '\0';
-	if (!strcmp(rel, "/"))
-		goto out;	/* the root is the native backend's to empty */
-	snprintf(path, sizeof(path), "%s%s/cpuset.cpus", v == 1 ? LWK_CG1_ROOT : LWK_CG2_ROOT,
-		 rel);
-	if (v == 1 && access(path, F_OK))	/* cgroup v1 mounted with noprefix */
-		snprintf(path, sizeof(path), LWK_CG1_ROOT "%s/cpus", rel);
-	if (lwk_read_list(path, cur, NULL) < 0 || !hwloc_bitmap_intersects(cur, lwk))
-		goto out;
-	hwloc_bitmap_andnot(cur, cur, lwk);
-	if (hwloc_bitmap_iszero(cur))
-		hwloc_bitmap_copy(cur, linux_cpus);
-	if (!hwloc_bitmap_iszero(cur) && lwk_write_list(path, cur, NULL) == 0) {
-		slurm_info("lwk: cpuset %s of an earlier step left the LWK CPUs", rel);
-		rc = 0;
-	}
-out:
-	hwloc_bitmap_free(cur);
-	return rc;
-}
-
 /* Drops lwk from the affinity of every thread of pid; counts those moved. */
 static void trim_threads(hwloc_topology_t t, const char *pid, hwloc_const_bitmap_t lwk,
 			 hwloc_const_bitmap_t linux_cpus, unsigned *moved, unsigned *stuck)
@@ -93,7 +53,6 @@ static void trim_threads(hwloc_topology_t t, const char *pid, hwloc_const_bitmap
 	char path[64];
 	hwloc_bitmap_t cur = hwloc_bitmap_alloc();
 	struct dirent *de;
-	int tried = 0;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "/proc/%s/task", pid);
@@ -116,17 +75,8 @@ static void trim_threads(hwloc_topology_t t, const char *pid, hwloc_const_bitmap
 			(*stuck)++;
 			continue;
 		}
-		if (hwloc_set_proc_cpubind(t, tid, cur, HWLOC_CPUBIND_THREAD) == 0) {
+		if (hwloc_set_proc_cpubind(t, tid, cur, HWLOC_CPUBIND_THREAD) == 0)
 			(*moved)++;
-			continue;
-		}
-		/* refused (EINVAL): the thread's cpuset holds none of cur */
-		if (!tried && (tried = 1) && trim_cpuset(pid, lwk, linux_cpus) == 0 &&
-		    (hwloc_get_proc_cpubind(t, tid, cur, HWLOC_CPUBIND_THREAD) ||
-		     !hwloc_bitmap_intersects(cur, lwk)))
-			(*moved)++;	/* its cpuset moved it */
-		else
-			(*stuck)++;
 	}
 out:
 	if (d)
@@ -158,6 +108,6 @@ void lwk_trim_job_tasks(hwloc_topology_t t, uint32_t job, hwloc_const_bitmap_t l
 		slurm_info("lwk: job %u: %u thread(s) of the job's earlier steps moved off the LWK CPUs",
 			   job, moved);
 	if (stuck)
-		slurm_error("lwk: job %u: %u thread(s) of the job's earlier steps could not leave the LWK CPUs (bound to them only, and the job has no Linux CPU here, or their cpuset refused): they stay",
+		slurm_error("lwk: job %u: %u thread(s) of the job's earlier steps are bound to LWK CPUs only, and the job has no Linux CPU here: they stay",
 			    job, stuck);
 }

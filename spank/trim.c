@@ -10,19 +10,28 @@
  * A thread that was bound to LWK CPUs only (task/affinity binds each task
  * to its own cores) goes to the job's Linux CPUs on the node, as a later
  * step's task would; with none, it stays and is logged.
- * These are the job's own processes and end with it, before the partition
- * is torn down: nothing to restore.
+ *
+ * With ConstrainCores, a step's own cpuset (Slurm's step_<id>, under the
+ * job's) may hold LWK CPUs only (`srun -c1` given the core that then became
+ * the LWK core; on Slurm 26.05's cgroup v1 also the task_<n> cpuset under
+ * it): no affinity can leave them, so those cpusets lose the LWK CPUs first
+ * (or, left with none, take the job's Linux CPUs, which the job's cpuset
+ * holds), and the kernel moves their tasks with them.
+ * These are the job's own processes and cgroups and end with it, before the
+ * partition is torn down: nothing to restore.
  */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lwk_spank.h"
+#include "sysfile.h"
 
 /* Is process pid in a cgroup of job (a path segment "job_<job>")? */
 static int of_job(const char *pid, const char *seg)
@@ -46,6 +55,104 @@ static int of_job(const char *pid, const char *seg)
 	return yes;
 }
 
+/* The file of cpuset directory dir that lists its CPUs (cgroup v1 may be
+ * mounted with noprefix). */
+static void cpus_file(const char *dir, char *path, size_t len)
+{
+	snprintf(path, len, "%s/cpuset.cpus", dir);
+	if (access(path, F_OK))
+		snprintf(path, len, "%s/cpus", dir);
+}
+
+/* The CPUs of cpuset dir; on cgroup v2 an empty cpuset.cpus means the
+ * parent's, which its cpuset.cpus.effective lists. */
+static int cpus_of(const char *dir, hwloc_bitmap_t set)
+{
+	char path[PATH_MAX + 32];
+
+	cpus_file(dir, path, sizeof(path));
+	if (lwk_read_list(path, set, NULL) < 0)
+		return -1;
+	if (hwloc_bitmap_iszero(set)) {
+		snprintf(path, sizeof(path), "%s/cpuset.cpus.effective", dir);
+		if (!access(path, F_OK) && lwk_read_list(path, set, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+#define TRIM_DEPTH 8	/* job_<id>/step_<id>/task_<n> and a little more */
+
+/* The cpuset of pid loses the LWK CPUs (left with none, it takes
+ * linux_cpus), for a step's cpuset that holds LWK CPUs only. Slurm nests
+ * them (job_<id>/step_<id>, and from 26.05 task_<n> under the step's on
+ * cgroup v1) and a cgroup v1 cpuset must stay within its parent's: the chain
+ * up to the first cpuset that already holds the new CPUs (the job's) widens
+ * to them top-down, then gives up the LWK CPUs bottom-up. A parent that
+ * cannot yet (another child still on an LWK CPU) keeps them: its children
+ * place the tasks. 0 if pid's own cpuset changed. */
+static int trim_cpuset(const char *pid, hwloc_const_bitmap_t lwk, hwloc_const_bitmap_t linux_cpus)
+{
+	char dir[TRIM_DEPTH][PATH_MAX], root[PATH_MAX], path[PATH_MAX + 32];
+	hwloc_bitmap_t old[TRIM_DEPTH] = { NULL }, want = hwloc_bitmap_alloc(),
+		       set = hwloc_bitmap_alloc();
+	int n, top = -1, rc = -1;
+
+	if (!want || !set || lwk_cpuset_of(pid, dir[0], sizeof(dir[0]), root, sizeof(root)) ||
+	    !strcmp(dir[0], root))
+		goto out;	/* the root is the native backend's to empty */
+	for (n = 0; n < TRIM_DEPTH && top < 0; n++) {
+		char *slash;
+
+		if (!(old[n] = hwloc_bitmap_alloc()) || cpus_of(dir[n], old[n]))
+			goto out;
+		if (!n) {
+			if (!hwloc_bitmap_intersects(old[0], lwk))
+				goto out;	/* refused for another reason */
+			hwloc_bitmap_andnot(want, old[0], lwk);
+			if (hwloc_bitmap_iszero(want))
+				hwloc_bitmap_copy(want, linux_cpus);
+			if (hwloc_bitmap_iszero(want))
+				goto out;
+		} else if (hwloc_bitmap_isincluded(want, old[n])) {
+			top = n;	/* holds the new CPUs already */
+			break;
+		}
+		if (!strcmp(dir[n], root) || n + 1 == TRIM_DEPTH)
+			goto out;
+		snprintf(dir[n + 1], sizeof(dir[n + 1]), "%s", dir[n]);
+		slash = strrchr(dir[n + 1], '/');
+		if (!slash || slash == dir[n + 1])
+			goto out;
+		*slash = '\0';
+	}
+	if (top < 0)
+		goto out;
+	for (n = top - 1; n >= 0; n--) {	/* widen, parents first */
+		hwloc_bitmap_or(set, old[n], want);
+		cpus_file(dir[n], path, sizeof(path));
+		if (!hwloc_bitmap_isequal(set, old[n]) && lwk_write_list(path, set, NULL) < 0)
+			goto out;
+	}
+	for (n = 0; n < top; n++) {	/* give up the LWK CPUs, children first */
+		hwloc_bitmap_or(set, old[n], want);
+		hwloc_bitmap_andnot(set, set, lwk);
+		cpus_file(dir[n], path, sizeof(path));
+		if (lwk_write_list(path, set, NULL) < 0)
+			break;
+		if (!n)
+			rc = 0;
+	}
+	if (!rc)
+		slurm_info("lwk: cpuset %s of an earlier step left the LWK CPUs", dir[0]);
+out:
+	for (n = 0; n < TRIM_DEPTH; n++)
+		hwloc_bitmap_free(old[n]);
+	hwloc_bitmap_free(want);
+	hwloc_bitmap_free(set);
+	return rc;
+}
+
 /* Drops lwk from the affinity of every thread of pid; counts those moved. */
 static void trim_threads(hwloc_topology_t t, const char *pid, hwloc_const_bitmap_t lwk,
 			 hwloc_const_bitmap_t linux_cpus, unsigned *moved, unsigned *stuck)
@@ -53,6 +160,7 @@ static void trim_threads(hwloc_topology_t t, const char *pid, hwloc_const_bitmap
 	char path[64];
 	hwloc_bitmap_t cur = hwloc_bitmap_alloc();
 	struct dirent *de;
+	int tried = 0;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "/proc/%s/task", pid);
@@ -75,8 +183,19 @@ static void trim_threads(hwloc_topology_t t, const char *pid, hwloc_const_bitmap
 			(*stuck)++;
 			continue;
 		}
-		if (hwloc_set_proc_cpubind(t, tid, cur, HWLOC_CPUBIND_THREAD) == 0)
+		if (hwloc_set_proc_cpubind(t, tid, cur, HWLOC_CPUBIND_THREAD) == 0) {
 			(*moved)++;
+			continue;
+		}
+		/* refused (EINVAL): the thread's cpuset holds none of cur; once
+		 * that cpuset left the LWK CPUs, the thread may take cur */
+		if (!tried && (tried = 1) && trim_cpuset(pid, lwk, linux_cpus) == 0 &&
+		    (hwloc_set_proc_cpubind(t, tid, cur, HWLOC_CPUBIND_THREAD) == 0 ||
+		     (hwloc_get_proc_cpubind(t, tid, cur, HWLOC_CPUBIND_THREAD) == 0 &&
+		      !hwloc_bitmap_intersects(cur, lwk))))
+			(*moved)++;
+		else
+			(*stuck)++;
 	}
 out:
 	if (d)
@@ -108,6 +227,6 @@ void lwk_trim_job_tasks(hwloc_topology_t t, uint32_t job, hwloc_const_bitmap_t l
 		slurm_info("lwk: job %u: %u thread(s) of the job's earlier steps moved off the LWK CPUs",
 			   job, moved);
 	if (stuck)
-		slurm_error("lwk: job %u: %u thread(s) of the job's earlier steps are bound to LWK CPUs only, and the job has no Linux CPU here: they stay",
+		slurm_error("lwk: job %u: %u thread(s) of the job's earlier steps could not leave the LWK CPUs (bound to them only, and the job has no Linux CPU here, or their cpuset refused): they stay",
 			    job, stuck);
 }

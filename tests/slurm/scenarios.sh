@@ -130,6 +130,36 @@ sc_analytics_first() {
 	restored analytics_first
 }
 
+# Two one-core analytics steps first (srun -n1 -c1: with ConstrainCores each
+# step's own cpuset holds its one core), then the sim step's partition on
+# one of those cores: that step's cpuset gives up the LWK core for the job's
+# Linux one, where no affinity could have taken its task (contrib/demo's
+# Dask step ran on the LWK core beside the simulation before).
+sc_analytics_pinned() {
+	begin analytics_pinned
+	cat > "$WORK/analytics2.sh" <<-EOF
+	#!/bin/sh
+	srun -n1 -c1 "$WORK/report_after" "$WORK/sim2.out" > "$WORK/ana2a.out" 2>&1 &
+	srun -n1 -c1 "$WORK/report_after" "$WORK/sim2.out" > "$WORK/ana2b.out" 2>&1 &
+	sleep 3
+	srun --overlap --lwk=cores:1 -n1 "$WORK/report" > "$WORK/sim2.out" 2>&1
+	echo "sim rc=\$?"
+	wait
+	echo "analytics done"
+	EOF
+	rm -f "$WORK/sim2.out" "$WORK/ana2a.out" "$WORK/ana2b.out"	# the other config's
+	run_to "$CFG analytics_pinned" 90 salloc -n2 sh "$WORK/analytics2.sh"
+	sim=$(lines lwk= "$(cat "$WORK/sim2.out")")
+	ana=$(lines lwk= "$(cat "$WORK/ana2a.out" "$WORK/ana2b.out")")
+	lwkcpus=$(field lwkcpus "$sim")
+	t_match "$CFG analytics_pinned: the sim step runs in the partition" '^job\.[0-9]+$' "$(field lwk "$sim")"
+	t_match "$CFG analytics_pinned: the sim step exits 0" 'sim rc=0' "$OUT"
+	t_eq "$CFG analytics_pinned: two one-core analytics tasks reported" 2 "$(printf '%s\n' "$ana" | grep -c '^host=')"
+	off_lwk "$CFG analytics_pinned: both one-core analytics steps off the new LWK core" "$ana" "$lwkcpus" \
+		"$(cat "$WORK/sim2.out" "$WORK/ana2a.out" "$WORK/ana2b.out"); slurmd: $(grep -h 'lwk' "$LWK_CLUSTER_DIR"/nodes/*/slurmd.log | tail -n 8)"
+	restored analytics_pinned
+}
+
 # Analytics and sim steps launched at the same instant, several times: the
 # analytics task starts (no task_g_set_affinity failure) and, once the
 # partition exists, is off the LWK core, whichever step won.

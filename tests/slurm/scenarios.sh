@@ -157,6 +157,11 @@ sc_analytics_pinned() {
 	t_eq "$CFG analytics_pinned: two one-core analytics tasks reported" 2 "$(printf '%s\n' "$ana" | grep -c '^host=')"
 	off_lwk "$CFG analytics_pinned: both one-core analytics steps off the new LWK core" "$ana" "$lwkcpus" \
 		"$(cat "$WORK/sim2.out" "$WORK/ana2a.out" "$WORK/ana2b.out"); slurmd: $(grep -h 'lwk' "$LWK_CLUSTER_DIR"/nodes/*/slurmd.log | tail -n 8)"
+	if [ "$CFG" = cgroup ]; then	# ConstrainCores: the step's own cpuset held the core
+		t_match "$CFG analytics_pinned: the slurmd log names the step cpuset that left the LWK core" \
+			'lwk: cpuset /sys/fs/cgroup/.*/step_[0-9]+(/task_[0-9]+)? of an earlier step left the LWK CPUs' \
+			"$(grep -h 'left the LWK' "$LWK_CLUSTER_DIR"/nodes/*/slurmd.log)"
+	fi
 	restored analytics_pinned
 }
 

@@ -55,26 +55,26 @@ static int of_job(const char *pid, const char *seg)
 	return yes;
 }
 
-/* The file of cpuset directory dir that lists its CPUs (cgroup v1 may be
- * mounted with noprefix). */
-static void cpus_file(const char *dir, char *path, size_t len)
+/* The file that lists the CPUs of the cpuset directory made of the first
+ * len characters of dir (cgroup v1 may be mounted with noprefix). */
+static void cpus_file(const char *dir, size_t len, char *path, size_t size)
 {
-	snprintf(path, len, "%s/cpuset.cpus", dir);
+	snprintf(path, size, "%.*s/cpuset.cpus", (int)len, dir);
 	if (access(path, F_OK))
-		snprintf(path, len, "%s/cpus", dir);
+		snprintf(path, size, "%.*s/cpus", (int)len, dir);
 }
 
-/* The CPUs of cpuset dir; on cgroup v2 an empty cpuset.cpus means the
+/* The CPUs of that cpuset; on cgroup v2 an empty cpuset.cpus means the
  * parent's, which its cpuset.cpus.effective lists. */
-static int cpus_of(const char *dir, hwloc_bitmap_t set)
+static int cpus_of(const char *dir, size_t len, hwloc_bitmap_t set)
 {
 	char path[PATH_MAX + 32];
 
-	cpus_file(dir, path, sizeof(path));
+	cpus_file(dir, len, path, sizeof(path));
 	if (lwk_read_list(path, set, NULL) < 0)
 		return -1;
 	if (hwloc_bitmap_iszero(set)) {
-		snprintf(path, sizeof(path), "%s/cpuset.cpus.effective", dir);
+		snprintf(path, sizeof(path), "%.*s/cpuset.cpus.effective", (int)len, dir);
 		if (!access(path, F_OK) && lwk_read_list(path, set, NULL) < 0)
 			return -1;
 	}
@@ -93,18 +93,19 @@ static int cpus_of(const char *dir, hwloc_bitmap_t set)
  * place the tasks. 0 if pid's own cpuset changed. */
 static int trim_cpuset(const char *pid, hwloc_const_bitmap_t lwk, hwloc_const_bitmap_t linux_cpus)
 {
-	char dir[TRIM_DEPTH][PATH_MAX], root[PATH_MAX], path[PATH_MAX + 32];
+	char dir[PATH_MAX], root[PATH_MAX], path[PATH_MAX + 32];
+	size_t len[TRIM_DEPTH], rootlen;	/* level n: the first len[n] characters */
 	hwloc_bitmap_t old[TRIM_DEPTH] = { NULL }, want = hwloc_bitmap_alloc(),
 		       set = hwloc_bitmap_alloc();
 	int n, top = -1, rc = -1;
 
-	if (!want || !set || lwk_cpuset_of(pid, dir[0], sizeof(dir[0]), root, sizeof(root)) ||
-	    !strcmp(dir[0], root))
+	if (!want || !set || lwk_cpuset_of(pid, dir, sizeof(dir), root, sizeof(root)) ||
+	    !strcmp(dir, root))
 		goto out;	/* the root is the native backend's to empty */
-	for (n = 0; n < TRIM_DEPTH && top < 0; n++) {
-		char *slash;
-
-		if (!(old[n] = hwloc_bitmap_alloc()) || cpus_of(dir[n], old[n]))
+	rootlen = strlen(root);
+	len[0] = strlen(dir);
+	for (n = 0; n < TRIM_DEPTH; n++) {
+		if (!(old[n] = hwloc_bitmap_alloc()) || cpus_of(dir, len[n], old[n]))
 			goto out;
 		if (!n) {
 			if (!hwloc_bitmap_intersects(old[0], lwk))
@@ -118,33 +119,34 @@ static int trim_cpuset(const char *pid, hwloc_const_bitmap_t lwk, hwloc_const_bi
 			top = n;	/* holds the new CPUs already */
 			break;
 		}
-		if (!strcmp(dir[n], root) || n + 1 == TRIM_DEPTH)
+		if (len[n] <= rootlen || n + 1 == TRIM_DEPTH)
+			goto out;	/* reached the root */
+		len[n + 1] = len[n];
+		while (len[n + 1] > rootlen && dir[len[n + 1] - 1] != '/')
+			len[n + 1]--;
+		if (len[n + 1] <= rootlen)
 			goto out;
-		snprintf(dir[n + 1], sizeof(dir[n + 1]), "%s", dir[n]);
-		slash = strrchr(dir[n + 1], '/');
-		if (!slash || slash == dir[n + 1])
-			goto out;
-		*slash = '\0';
+		len[n + 1]--;	/* the parent, without its '/' */
 	}
 	if (top < 0)
 		goto out;
 	for (n = top - 1; n >= 0; n--) {	/* widen, parents first */
 		hwloc_bitmap_or(set, old[n], want);
-		cpus_file(dir[n], path, sizeof(path));
+		cpus_file(dir, len[n], path, sizeof(path));
 		if (!hwloc_bitmap_isequal(set, old[n]) && lwk_write_list(path, set, NULL) < 0)
 			goto out;
 	}
 	for (n = 0; n < top; n++) {	/* give up the LWK CPUs, children first */
 		hwloc_bitmap_or(set, old[n], want);
 		hwloc_bitmap_andnot(set, set, lwk);
-		cpus_file(dir[n], path, sizeof(path));
+		cpus_file(dir, len[n], path, sizeof(path));
 		if (lwk_write_list(path, set, NULL) < 0)
 			break;
 		if (!n)
 			rc = 0;
 	}
 	if (!rc)
-		slurm_info("lwk: cpuset %s of an earlier step left the LWK CPUs", dir[0]);
+		slurm_info("lwk: cpuset %s of an earlier step left the LWK CPUs", dir);
 out:
 	for (n = 0; n < TRIM_DEPTH; n++)
 		hwloc_bitmap_free(old[n]);

@@ -1,11 +1,16 @@
 /* cgroup v2 cpusets (tested in the VM; this host is v1).
  *
- * <root>/lwk is a partition root (cpuset.cpus.partition=root) holding the
- * union of the partitions' CPUs, which takes them out of every other
- * cgroup's effective CPUs: v2 keeps the rest of the system off the LWK
- * CPUs by itself. Each partition is <root>/lwk/<id> with
- * cpuset.cpus.partition=isolated (no load balancing). +cpuset is enabled in
- * the root's subtree_control if it was not, and disabled again at the end.
+ * <root>/lwk is an isolated partition (cpuset.cpus.partition=isolated: no
+ * load balancing) holding the union of the partitions' CPUs, which takes
+ * them out of every other cgroup's effective CPUs: v2 keeps the rest of the
+ * system off the LWK CPUs by itself. Each partition is <root>/lwk/<id>, a
+ * plain child cpuset of its own CPUs and memory nodes under it (the registry
+ * keeps partitions apart). Every change of a partition's type or CPUs
+ * rebuilds the kernel's scheduling domains, which costs more the more CPUs
+ * the node has (17-40 ms each in a 64-CPU guest): one partition, not one
+ * per job under a parent one, makes a create and a destroy one rebuild
+ * each. +cpuset is enabled in the root's subtree_control if it was not, and
+ * disabled again at the end.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -85,7 +90,7 @@ int lwk_cg2_apply(const struct lwk_baseline *b, const struct lwk_native_plan *pl
 			return lwk_err_set(err, errno, "cannot create cgroup %s: %s", LWKDIR,
 					   strerror(errno));
 		if (set_list(LWKDIR, "cpuset.cpus", pl->lwk, err) < 0 ||
-		    set_partition(LWKDIR, "root", err) < 0)
+		    set_partition(LWKDIR, "isolated", err) < 0)
 			return -1;
 		if (!has_cpuset(LWKDIR, "cgroup.subtree_control") &&
 		    write_in(LWKDIR, "cgroup.subtree_control", "+cpuset", err) < 0)
@@ -127,8 +132,7 @@ int lwk_cg2_make(const struct lwk_partition *p, const char *path, struct lwk_err
 		goto out;
 	}
 	if (set_list(path, "cpuset.cpus", p->cpus, err) < 0 ||
-	    set_list(path, "cpuset.mems", mems, err) < 0 ||
-	    set_partition(path, "isolated", err) < 0)
+	    set_list(path, "cpuset.mems", mems, err) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -69,7 +69,9 @@ lwkpart_tests() {
 	show=$(LP show vm1)
 	cg=$(echo "$show" | awk '$1 == "cpuset" { print $2 }')
 	t_match "lwkpart: a cpuset under the v2 root" '^/sys/fs/cgroup/' "$cg"
-	t_match "lwkpart: cpuset.cpus.partition is a partition" '^(isolated|root)$' \
+	t_eq "lwkpart: the partitions' parent is an isolated cpuset partition" isolated \
+		"$(cat "${cg%/*}/cpuset.cpus.partition" 2>&1)"
+	t_eq "lwkpart: the partition is a plain cpuset under it" member \
 		"$(cat "$cg/cpuset.cpus.partition" 2>&1)"
 	t_eq "lwkpart: effective CPUs" 2-7 "$(cat "$cg/cpuset.cpus.effective" 2>&1)"
 	t_eq "lwkpart: memory on both NUMA nodes" 0-1 "$(echo "$show" | awk '$1 == "mems" { print $2 }')"
@@ -116,6 +118,27 @@ lwkpart_tests() {
 	[ $kmod = yes ] && t_eq "lwkpart: lwk.ko watches nothing after destroy" "" "$(cat $L/cpus)"
 	t_eq "lwkpart: the node is as before (IRQs, workqueues, huge pages, cgroups)" \
 		"$before" "$(node_state)"
+
+	# Two partitions at once: one isolated cgroup v2 partition holds both
+	# (its CPUs grow and shrink with them), each a plain cpuset of its own.
+	ok2=yes
+	for a in "vm2a 2-3" "vm2b 4-5"; do
+		out=$(LP create --cpus "${a#* }" --id "${a% *}" 2>&1) ||
+			{ ok2=no; t_fail "lwkpart: create ${a% *} beside another: $out"; }
+	done
+	if [ $ok2 = yes ]; then
+		t_eq "lwkpart: two partitions: the isolated parent holds both" "isolated 2-5" \
+			"$(cat /sys/fs/cgroup/lwk/cpuset.cpus.partition) $(cat /sys/fs/cgroup/lwk/cpuset.cpus.effective)"
+		t_eq "lwkpart: two partitions: each has its own CPUs" "2-3 4-5" \
+			"$(cat /sys/fs/cgroup/lwk/vm2a/cpuset.cpus.effective) $(cat /sys/fs/cgroup/lwk/vm2b/cpuset.cpus.effective)"
+		t_eq "lwkpart: two partitions: the root keeps the rest" 0-1,6-7 \
+			"$(cat /sys/fs/cgroup/cpuset.cpus.effective)"
+	fi
+	t_check "lwkpart: destroy the first of two" LP destroy vm2a
+	t_eq "lwkpart: the parent shrinks to the other one" "isolated 4-5 4-5" \
+		"$(cat /sys/fs/cgroup/lwk/cpuset.cpus.partition) $(cat /sys/fs/cgroup/lwk/cpuset.cpus.effective) $(cat /sys/fs/cgroup/lwk/vm2b/cpuset.cpus.effective 2>&1)"
+	t_check "lwkpart: destroy the second" LP destroy vm2b
+	t_eq "lwkpart: the node is as before after two partitions" "$before" "$(node_state)"
 
 	# Without lwk.ko the report falls back to /proc counts; reaping a job's
 	# partition writes it to report_dir.

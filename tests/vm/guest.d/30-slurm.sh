@@ -37,7 +37,7 @@ slurm_job_prog() {
 		n=$((n + 1))
 	done
 	cg=/sys/fs/cgroup$(sed -n 's/.* cgroup=\([^ ]*\).*/\1/p' "$W/sim.out" | head -n 1)
-	echo "partition=$(cat "$cg/cpuset.cpus.partition" 2>&1) effective=$(cat "$cg/cpuset.cpus.effective" 2>&1) root=$(cat /sys/fs/cgroup/cpuset.cpus.effective) wq=$(cat /sys/devices/virtual/workqueue/cpumask) irq=$(cat /proc/irq/default_smp_affinity)" > "$W/part.out"
+	echo "partition=$(cat "${cg%/*}/cpuset.cpus.partition" 2>&1)/$(cat "$cg/cpuset.cpus.partition" 2>&1) effective=$(cat "$cg/cpuset.cpus.effective" 2>&1) root=$(cat /sys/fs/cgroup/cpuset.cpus.effective) wq=$(cat /sys/devices/virtual/workqueue/cpumask) irq=$(cat /proc/irq/default_smp_affinity)" > "$W/part.out"
 	srun --overlap -n2 "$W/report" > "$W/ana.out" 2>&1
 	echo "analytics rc=$?"
 	touch "$W/go"
@@ -142,8 +142,8 @@ slurm_check_job() {
 	t_match "slurm: the ranks are told their partition ($part)" '^job\.[0-9]+$' "$part"
 	t_eq "slurm: the partition is the nohz_full CPUs ($nohz)" " $(slurm_expand "$nohz" | sed 's/ $//')" "$lwkset"
 	t_eq "slurm: the partition spans both NUMA nodes" "0 1" "$nodes"
-	t_match "slurm: the partition is a v2 cpuset partition of its own CPUs" \
-		"^partition=(isolated|root) effective=$lwkcpus root=" "$(cat "$W/part.out")"
+	t_match "slurm: the partition is a cpuset of its own CPUs in the isolated v2 partition" \
+		"^partition=isolated/member effective=$lwkcpus root=" "$(cat "$W/part.out")"
 	# while the step ran: unbound workqueues and new IRQs on the Linux CPUs only
 	linux=0
 	for c in $(slurm_expand "$(cat /sys/devices/system/cpu/online)"); do

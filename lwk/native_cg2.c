@@ -65,6 +65,20 @@ static int set_partition(const char *dir, const char *type, struct lwk_err *err)
 	return 0;
 }
 
+/* The type the partitions' parent keeps: "isolated", or "root" where an
+ * earlier slurm-lwk made it so (its partitions are isolated partitions under
+ * it) and partitions of that layout still live: they keep their layout, and
+ * partitions made beside them take it, until the last one goes. */
+static const char *parent_type(void)
+{
+	char buf[256];
+
+	if (lwk_read_str(LWKDIR "/cpuset.cpus.partition", buf, sizeof(buf), NULL) == 0 &&
+	    !strcmp(buf, "root"))
+		return "root";
+	return "isolated";
+}
+
 static int set_list(const char *dir, const char *file, hwloc_const_bitmap_t set,
 		    struct lwk_err *err)
 {
@@ -90,7 +104,7 @@ int lwk_cg2_apply(const struct lwk_baseline *b, const struct lwk_native_plan *pl
 			return lwk_err_set(err, errno, "cannot create cgroup %s: %s", LWKDIR,
 					   strerror(errno));
 		if (set_list(LWKDIR, "cpuset.cpus", pl->lwk, err) < 0 ||
-		    set_partition(LWKDIR, "isolated", err) < 0)
+		    set_partition(LWKDIR, parent_type(), err) < 0)
 			return -1;
 		if (!has_cpuset(LWKDIR, "cgroup.subtree_control") &&
 		    write_in(LWKDIR, "cgroup.subtree_control", "+cpuset", err) < 0)
@@ -132,7 +146,8 @@ int lwk_cg2_make(const struct lwk_partition *p, const char *path, struct lwk_err
 		goto out;
 	}
 	if (set_list(path, "cpuset.cpus", p->cpus, err) < 0 ||
-	    set_list(path, "cpuset.mems", mems, err) < 0)
+	    set_list(path, "cpuset.mems", mems, err) < 0 ||
+	    (!strcmp(parent_type(), "root") && set_partition(path, "isolated", err) < 0))
 		goto out;
 	rc = 0;
 out:

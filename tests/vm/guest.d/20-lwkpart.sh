@@ -140,6 +140,26 @@ lwkpart_tests() {
 	t_check "lwkpart: destroy the second" LP destroy vm2b
 	t_eq "lwkpart: the node is as before after two partitions" "$before" "$(node_state)"
 
+	# A node where an earlier slurm-lwk made a partition (its layout: the
+	# parent a root partition, each partition an isolated one under it): a
+	# partition made beside it takes that layout, and both go cleanly.
+	CG=/sys/fs/cgroup/lwk
+	if LP create --cpus 2-3 --id vmold > /dev/null 2>&1; then
+		echo root > $CG/cpuset.cpus.partition
+		echo isolated > $CG/vmold/cpuset.cpus.partition
+		t_eq "lwkpart: the earlier layout made by hand" "root isolated" \
+			"$(cat $CG/cpuset.cpus.partition) $(cat $CG/vmold/cpuset.cpus.partition)"
+		out=$(LP create --cpus 4-5 --id vmnew 2>&1)
+		t_eq "lwkpart: create beside a partition of the earlier layout ($out)" vmnew "$(echo "$out" | tail -n 1)"
+		t_eq "lwkpart: the new partition takes the earlier layout" "root isolated isolated 2-5" \
+			"$(cat $CG/cpuset.cpus.partition) $(cat $CG/vmold/cpuset.cpus.partition) $(cat $CG/vmnew/cpuset.cpus.partition 2>&1) $(cat $CG/cpuset.cpus)"
+		t_check "lwkpart: destroy the new one" LP destroy vmnew
+		t_check "lwkpart: destroy the earlier one" LP destroy vmold
+		t_eq "lwkpart: the node is as before after the earlier layout" "$before" "$(node_state)"
+	else
+		t_fail "lwkpart: create vmold"
+	fi
+
 	# Without lwk.ko the report falls back to /proc counts; reaping a job's
 	# partition writes it to report_dir.
 	[ $kmod = yes ] && rmmod lwk

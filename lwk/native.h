@@ -109,6 +109,9 @@ int lwk_cg_remove(int version, const char *path, struct lwk_err *err);
 /* The partition's NUMA nodes: p->mems, or those of its CPUs if empty. */
 void lwk_native_mems(const struct lwk_partition *p, hwloc_bitmap_t mems);
 bool lwk_cg1_exclusive(const char *path);
+/* "cpuset." before cgroup v1 cpuset file names, unless the hierarchy was
+ * mounted with noprefix. */
+const char *lwk_cg1_prefix(void);
 int lwk_cg_attach(int version, const char *path, pid_t pid, struct lwk_err *err);
 
 /* Huge page size in kB for a page kind (0 for 4k: nothing reserved). */

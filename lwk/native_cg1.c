@@ -27,8 +27,7 @@
 #define LWKDIR ROOT "/" LWK_CG_DIR
 #define LINUXDIR ROOT "/" LWK_CG1_LINUX
 
-/* "cpuset." unless the hierarchy was mounted with noprefix. */
-static const char *pre(void)
+const char *lwk_cg1_prefix(void)
 {
 	static const char *p;
 
@@ -41,7 +40,7 @@ static void cgfile(char *buf, size_t len, const char *dir, const char *file)
 {
 	bool plain = !strcmp(file, "tasks") || !strncmp(file, "cgroup.", 7);
 
-	snprintf(buf, len, "%s/%s%s", dir, plain ? "" : pre(), file);
+	snprintf(buf, len, "%s/%s%s", dir, plain ? "" : lwk_cg1_prefix(), file);
 }
 
 static int cg_read_list(const char *dir, const char *file, hwloc_bitmap_t set,

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "lwk_spank.h"
+#include "native.h"
 #include "sysfile.h"
 
 /* Is process pid in a cgroup of job (a path segment "job_<job>")? */
@@ -56,21 +57,19 @@ static int of_job(const char *pid, const char *seg)
 }
 
 /* The file that lists the CPUs of the cpuset directory made of the first
- * len characters of dir (cgroup v1 may be mounted with noprefix). */
-static void cpus_file(const char *dir, size_t len, char *path, size_t size)
+ * len characters of dir; pre is the hierarchy's prefix of cpuset files. */
+static void cpus_file(const char *dir, size_t len, const char *pre, char *path, size_t size)
 {
-	snprintf(path, size, "%.*s/cpuset.cpus", (int)len, dir);
-	if (access(path, F_OK))
-		snprintf(path, size, "%.*s/cpus", (int)len, dir);
+	snprintf(path, size, "%.*s/%scpus", (int)len, dir, pre);
 }
 
 /* The CPUs of that cpuset; on cgroup v2 an empty cpuset.cpus means the
  * parent's, which its cpuset.cpus.effective lists. */
-static int cpus_of(const char *dir, size_t len, hwloc_bitmap_t set)
+static int cpus_of(const char *dir, size_t len, const char *pre, hwloc_bitmap_t set)
 {
 	char path[PATH_MAX + 32];
 
-	cpus_file(dir, len, path, sizeof(path));
+	cpus_file(dir, len, pre, path, sizeof(path));
 	if (lwk_read_list(path, set, NULL) < 0)
 		return -1;
 	if (hwloc_bitmap_iszero(set)) {
@@ -97,15 +96,17 @@ static int trim_cpuset(const char *pid, hwloc_const_bitmap_t lwk, hwloc_const_bi
 	size_t len[TRIM_DEPTH], rootlen;	/* level n: the first len[n] characters */
 	hwloc_bitmap_t old[TRIM_DEPTH] = { NULL }, want = hwloc_bitmap_alloc(),
 		       set = hwloc_bitmap_alloc();
+	const char *pre;
 	int n, top = -1, rc = -1;
 
 	if (!want || !set || lwk_cpuset_of(pid, dir, sizeof(dir), root, sizeof(root)) ||
 	    !strcmp(dir, root))
 		goto out;	/* the root is the native backend's to empty */
+	pre = strcmp(root, LWK_CG1_ROOT) ? "cpuset." : lwk_cg1_prefix();
 	rootlen = strlen(root);
 	len[0] = strlen(dir);
 	for (n = 0; n < TRIM_DEPTH; n++) {
-		if (!(old[n] = hwloc_bitmap_alloc()) || cpus_of(dir, len[n], old[n]))
+		if (!(old[n] = hwloc_bitmap_alloc()) || cpus_of(dir, len[n], pre, old[n]))
 			goto out;
 		if (!n) {
 			if (!hwloc_bitmap_intersects(old[0], lwk))
@@ -132,14 +133,14 @@ static int trim_cpuset(const char *pid, hwloc_const_bitmap_t lwk, hwloc_const_bi
 		goto out;
 	for (n = top - 1; n >= 0; n--) {	/* widen, parents first */
 		hwloc_bitmap_or(set, old[n], want);
-		cpus_file(dir, len[n], path, sizeof(path));
+		cpus_file(dir, len[n], pre, path, sizeof(path));
 		if (!hwloc_bitmap_isequal(set, old[n]) && lwk_write_list(path, set, NULL) < 0)
 			goto out;
 	}
 	for (n = 0; n < top; n++) {	/* give up the LWK CPUs, children first */
 		hwloc_bitmap_or(set, old[n], want);
 		hwloc_bitmap_andnot(set, set, lwk);
-		cpus_file(dir, len[n], path, sizeof(path));
+		cpus_file(dir, len[n], pre, path, sizeof(path));
 		if (lwk_write_list(path, set, NULL) < 0)
 			break;
 		if (!n)
